@@ -1,0 +1,88 @@
+"""Exports: stable, documented field lists (a contract with users' scripts) in JSONL, CSV or Parquet.
+
+Field names and meanings here do not change; new fields may only be added.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .store import Store
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+@dataclass(frozen=True)
+class Export:
+    fields: tuple[str, ...]
+    query: str
+    help: str
+
+
+EXPORTS: dict[str, Export] = {
+    "articles": Export(
+        fields=("doc_id", "title", "outlet", "author", "published", "url", "language", "duplicate_of", "text"),
+        query="""
+            SELECT doc_id, title, outlet, author, strftime(published, '%Y-%m-%d') AS published, url,
+                   language, duplicate_of, text
+            FROM articles ORDER BY doc_id
+        """,
+        help="one row per stored article: metadata, language, the original it duplicates, cleaned text",
+    ),
+    "errors": Export(
+        fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
+        query="""
+            SELECT run_id, origin, line, doc_id, stage, reason, strftime(created_at, '%Y-%m-%dT%H:%M:%S') AS created_at
+            FROM errors ORDER BY run_id, origin, line
+        """,
+        help="every input that could not be stored, with the reason",
+    ),
+}
+
+
+class ExportError(ValueError):
+    pass
+
+
+def export(store: Store, what: str, fmt: str = "jsonl", out: Path | None = None, stdout: IO[str] | None = None) -> int:
+    """Write one export; returns the number of rows written."""
+    if what not in EXPORTS:
+        raise ExportError(f"unknown export {what!r}; choose one of: {', '.join(EXPORTS)}")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    spec = EXPORTS[what]
+    if fmt == "jsonl":
+        return _write_jsonl(store.con.execute(spec.query), spec.fields, out, stdout or sys.stdout)
+    table = store.con.sql(spec.query).to_arrow_table()
+    table = table.rename_columns(list(spec.fields))
+    if fmt == "parquet":
+        if out is None:
+            raise ExportError("parquet needs an output file: use -o FILE")
+        pq.write_table(table, out)
+    else:
+        sink = pa.output_stream(str(out)) if out else pa.PythonFile(sys.stdout.buffer, mode="w")
+        pacsv.write_csv(table, sink)
+        sink.close() if out else sys.stdout.buffer.flush()
+    return table.num_rows
+
+
+def _write_jsonl(cur, fields, out: Path | None, stdout: IO[str]) -> int:
+    n = 0
+    fh = open(out, "w", encoding="utf-8") if out else stdout
+    try:
+        while rows := cur.fetchmany(1000):
+            for row in rows:
+                fh.write(json.dumps(dict(zip(fields, row)), ensure_ascii=False, default=str) + "\n")
+                n += 1
+    finally:
+        if out:
+            fh.close()
+    return n

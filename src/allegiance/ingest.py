@@ -1,0 +1,191 @@
+"""Ingest: read -> clean -> infer metadata -> detect language -> de-duplicate -> store.
+
+Articles are written in batches, each in one transaction, so an interrupted
+run leaves the database consistent; the next run skips every input whose raw
+content is already stored and so continues where the last one stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dedup, language
+from .clean import Furniture, clean, default_furniture
+from .extract_html import extract_html
+from .metadata import infer, parse_date
+from .nlp import looks_like_person
+from .outlets import Outlets, default_outlets
+from .read import DEFAULT_MAX_BYTES, discover, read_file
+from .records import META_FIELDS, Article, Metadata, ReadError, SourceRecord
+from .store import Store
+
+BATCH = 200
+
+
+@dataclass
+class IngestSummary:
+    counts: Counter = field(default_factory=Counter)
+    errors: list[ReadError] = field(default_factory=list)
+    interrupted: bool = False
+    run_id: int | None = None
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def as_dict(self) -> dict:
+        return {**self.counts, "failed": self.failed, "interrupted": self.interrupted}
+
+
+class ArticleBuilder:
+    """Turns one SourceRecord into a stored Article (or a ReadError saying why not)."""
+
+    def __init__(self, furniture: Furniture | None = None, outlets: Outlets | None = None):
+        self.furniture = furniture or default_furniture()
+        self.outlets = outlets or default_outlets()
+
+    def build(self, rec: SourceRecord) -> Article | ReadError:
+        html_meta = Metadata()
+        text = rec.text
+        if text is None and rec.html is not None:
+            extracted = extract_html(rec.html)
+            if extracted is None:
+                return ReadError(rec.origin, "HTML page has no article body that could be extracted", rec.line, rec.doc_id)
+            text, html_meta = extracted
+        cleaned = clean(text or "", self.furniture)
+        if not cleaned.text.strip():
+            return ReadError(rec.origin, "no article text left after removing site furniture", rec.line, rec.doc_id)
+        inferred = infer(cleaned, self.outlets, is_person=looks_like_person)
+        extra = dict(rec.extra)
+        given = [k for k in META_FIELDS if k in rec.meta]
+        published = parse_date(rec.meta.get("published"))
+        if "published" in rec.meta and published is None:
+            extra["published_raw"] = rec.meta["published"]  # kept, but not trusted as a date
+            given.remove("published")
+        published = published or html_meta.published or inferred.published
+        meta = {k: _first(rec.meta.get(k), getattr(html_meta, k), getattr(inferred, k)) for k in META_FIELDS}
+        lang, score = language.detect(cleaned.text)
+        sig = dedup.signature(cleaned.text)
+        return Article(
+            doc_id=rec.doc_id,
+            text=cleaned.text,
+            content_hash=dedup.content_hash(cleaned.text),
+            source_hash=rec.source_hash,
+            origin=rec.origin,
+            line=rec.line,
+            format=rec.format,
+            title=_str(meta["title"]),
+            outlet=_str(meta["outlet"]),
+            author=_str(meta["author"]),
+            published=published,
+            url=_str(meta["url"]),
+            language=lang,
+            language_score=score,
+            extra=extra,
+            given=given,
+            signature=dedup.to_bytes(sig),
+        )
+
+
+def _first(*values):
+    return next((v for v in values if v not in (None, "")), None)
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value).strip() or None
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    builder: ArticleBuilder | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+    on_article: Callable[[Article | ReadError], None] | None = None,
+) -> IngestSummary:
+    """Ingest every article under ``paths`` into ``store``.
+
+    KeyboardInterrupt is caught: the batch being built is dropped (nothing
+    half-written), the run is marked interrupted, and the summary says so.
+    """
+    builder = builder or ArticleBuilder()
+    summary = IngestSummary()
+    summary.run_id = run_id = store.start_run("ingest")
+    stored = store.source_hashes()
+    by_content = store.originals_by_content()
+    near = dedup.NearDuplicates()
+    for doc_id, sig in store.original_signatures():
+        near.add(doc_id, dedup.from_bytes(sig))
+    seen: dict[str, str] = {}  # doc_id -> where it was read in this run
+    batch: list[Article] = []
+    errors: list[ReadError] = []
+
+    def flush() -> None:
+        store.write_batch(run_id, batch, errors)
+        summary.errors.extend(errors)
+        batch.clear()
+        errors.clear()
+
+    try:
+        for item in discover(paths):
+            if isinstance(item, ReadError):
+                errors.append(item)
+                continue
+            for rec in read_file(item, max_bytes=max_bytes, progress=on_bytes):
+                result = _admit(rec, stored, seen, builder, by_content, near, summary)
+                if result is None:
+                    continue
+                if on_article:
+                    on_article(result)
+                (errors if isinstance(result, ReadError) else batch).append(result)
+                if len(batch) + len(errors) >= BATCH:
+                    flush()
+        flush()
+        status = "done"
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        status = "interrupted"
+    store.finish_run(run_id, status, summary.as_dict())
+    return summary
+
+
+def _admit(rec, stored, seen, builder, by_content, near, summary) -> Article | ReadError | None:
+    """Decide what one record becomes; None means there is nothing to write."""
+    if isinstance(rec, ReadError):
+        return rec
+    if rec.doc_id in seen:
+        if stored.get(rec.doc_id) == rec.source_hash:
+            summary.counts["unchanged"] += 1
+            return None
+        return ReadError(rec.origin, f"doc_id {rec.doc_id!r} was already read from {seen[rec.doc_id]} in this run", rec.line, rec.doc_id)
+    seen[rec.doc_id] = rec.where
+    if stored.get(rec.doc_id) == rec.source_hash:
+        summary.counts["unchanged"] += 1
+        return None
+    article = builder.build(rec)
+    if isinstance(article, ReadError):
+        return article
+    updating = rec.doc_id in stored
+    original = by_content.get(article.content_hash)
+    sig = dedup.from_bytes(article.signature)
+    if original and original != article.doc_id:
+        article.duplicate_of, article.similarity = original, 1.0
+        summary.counts["exact duplicates"] += 1
+    else:
+        hit = near.original_of(article.doc_id, sig)
+        if hit:
+            article.duplicate_of, article.similarity = hit
+            summary.counts["near duplicates"] += 1
+        else:
+            by_content[article.content_hash] = article.doc_id
+            near.add(article.doc_id, sig)
+    if article.language not in ("en", None):
+        summary.counts["non-English"] += 1
+    summary.counts["updated" if updating else "new"] += 1
+    stored[rec.doc_id] = rec.source_hash
+    return article
+

@@ -1,0 +1,153 @@
+"""The DuckDB store: an explicit, versioned schema and the few queries the stages need.
+
+Migrations are the numbered SQL files in ``migrations/``; each runs once, in
+order, inside a transaction, and ``schema_version`` records which ran. Every
+query takes its values as parameters; none is built from article text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+
+from .records import Article, ReadError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_DB = "allegiance.duckdb"
+
+ARTICLE_COLUMNS = (
+    "doc_id", "title", "outlet", "author", "published", "url", "language", "language_score",
+    "duplicate_of", "similarity", "text", "content_hash", "source_hash", "origin", "line", "format",
+    "given", "extra", "signature",
+)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or migrated: fatal for the command."""
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        m = re.match(r"(\d+)_", path.name)
+        if m:
+            found.append((int(m.group(1)), path))
+    return found
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False):
+        self.path = str(path)
+        try:
+            if not read_only and self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        if read_only:
+            if self.schema_version() < max(v for v, _ in migrations()):
+                raise StoreError(f"database {self.path} has an older schema; run `allegiance ingest` on it once to upgrade")
+        else:
+            self.migrate()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        current = self.schema_version()
+        for version, path in migrations():
+            if version <= current:
+                continue
+            try:
+                self.con.execute("BEGIN TRANSACTION")
+                self.con.execute(path.read_text(encoding="utf-8"))
+                self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+                self.con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self.con.execute("ROLLBACK")
+                raise StoreError(f"migration {path.name} failed on {self.path}: {exc}") from exc
+
+    # -- runs and errors -------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        run_id = self.con.execute("SELECT nextval('run_ids')").fetchone()[0]
+        self.con.execute("INSERT INTO runs (run_id, command, status) VALUES (?, ?, 'running')", [run_id, command])
+        return run_id
+
+    def finish_run(self, run_id: int, status: str, counts: dict) -> None:
+        self.con.execute(
+            "UPDATE runs SET status = ?, finished_at = current_timestamp, counts = ? WHERE run_id = ?",
+            [status, json.dumps(counts), run_id],
+        )
+
+    def _insert_errors(self, run_id: int, errors: Iterable[ReadError], stage: str) -> None:
+        rows = [[run_id, e.origin, e.line, e.doc_id, stage, e.reason] for e in errors]
+        if rows:
+            self.con.executemany(
+                "INSERT INTO errors (run_id, origin, line, doc_id, stage, reason) VALUES (?, ?, ?, ?, ?, ?)", rows
+            )
+
+    # -- articles --------------------------------------------------------------
+
+    def source_hashes(self) -> dict[str, str]:
+        """doc_id -> hash of the raw input it was built from, to skip unchanged inputs."""
+        return dict(self.con.execute("SELECT doc_id, source_hash FROM articles").fetchall())
+
+    def originals_by_content(self) -> dict[str, str]:
+        return dict(
+            self.con.execute("SELECT content_hash, doc_id FROM articles WHERE duplicate_of IS NULL").fetchall()
+        )
+
+    def original_signatures(self) -> Iterator[tuple[str, bytes]]:
+        cur = self.con.execute(
+            "SELECT doc_id, signature FROM articles WHERE duplicate_of IS NULL AND signature IS NOT NULL"
+        )
+        while rows := cur.fetchmany(1000):
+            yield from rows
+
+    def write_batch(self, run_id: int, articles: list[Article], errors: list[ReadError]) -> None:
+        """Store a batch of articles and the errors met while building it, all or nothing."""
+        rows = []
+        for a in articles:
+            d = asdict(a)
+            d["extra"] = json.dumps(a.extra, ensure_ascii=False, default=str)
+            rows.append([d[c] for c in ARTICLE_COLUMNS])
+        placeholders = ", ".join("?" for _ in ARTICLE_COLUMNS)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if rows:
+                self.con.executemany(
+                    f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({placeholders})", rows
+                )
+            self._insert_errors(run_id, errors, "ingest")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def count_articles(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
