@@ -73,7 +73,9 @@ class Furniture:
         return len(line) < 60 and self.outlets.find(line) is not None
 
     def is_credit(self, line: str) -> bool:
-        return any(p.search(line) for p in self.credits)
+        # credits stand at the end of a line; looking at the tail keeps long paragraphs cheap
+        tail = line[-120:]
+        return any(p.search(tail) for p in self.credits)
 
 
 @lru_cache(maxsize=1)

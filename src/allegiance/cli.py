@@ -39,7 +39,7 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.", sh
 
 
 def _fatal(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 

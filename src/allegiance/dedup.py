@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -29,12 +31,23 @@ def content_hash(text: str) -> str:
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
 def signature(text: str) -> MinHash:
+    """MinHash of the word 5-shingles; CRC-32 hashes the shingles (stable across runs, and fast)."""
     tokens = _WORD.findall(text.casefold())
     shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=_crc32, permutations=_permutations())
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return mh
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    """One set of permutations shared by every signature, instead of one copy per object."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def to_bytes(mh: MinHash) -> bytes:
@@ -42,7 +55,10 @@ def to_bytes(mh: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint64))
+    return MinHash(
+        num_perm=NUM_PERM, scheme=SCHEME, hashfunc=_crc32, permutations=_permutations(),
+        hashvalues=np.frombuffer(data, dtype=np.uint64),
+    )
 
 
 class NearDuplicates:

@@ -7,6 +7,9 @@ import trafilatura
 from .metadata import parse_date
 from .records import Metadata
 
+#: Fewer words than this after extraction means the page had no article body.
+MIN_WORDS = 15
+
 
 def extract_html(html: str) -> tuple[str, Metadata] | None:
     """The article body and the metadata its markup declares, or None if the page has no body."""
@@ -17,8 +20,8 @@ def extract_html(html: str) -> tuple[str, Metadata] | None:
         return None
     get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
     text = get("text")
-    if not text or not text.strip():
-        return None
+    if not text or len(text.split()) < MIN_WORDS:
+        return None  # a menu or a cookie notice is not an article
     title = get("title")
     if title:
         text = f"{title}\n\n{text}"  # the headline is article text too (events are stated in it)

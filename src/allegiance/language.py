@@ -19,7 +19,7 @@ def _identifier() -> LanguageIdentifier:
 
 def detect(text: str) -> tuple[str | None, float | None]:
     """ISO 639-1 code and probability, or (None, None) for too little text."""
-    sample = text[:6000]
+    sample = text[:2500]
     if len(_LETTERS.findall(sample)) < MIN_LETTERS:
         return None, None
     lang, prob = _identifier().classify(sample)

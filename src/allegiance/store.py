@@ -14,17 +14,28 @@ from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from .records import Article, ReadError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_DB = "allegiance.duckdb"
+#: DuckDB buffer cap: keeps a long ingest flat in memory; spills to disk past it.
+MEMORY_LIMIT = "256MB"
 
 ARTICLE_COLUMNS = (
     "doc_id", "title", "outlet", "author", "published", "url", "language", "language_score",
     "duplicate_of", "similarity", "text", "content_hash", "source_hash", "origin", "line", "format",
     "given", "extra", "signature",
 )
+
+_ARROW_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("title", pa.string()), ("outlet", pa.string()), ("author", pa.string()),
+    ("published", pa.date32()), ("url", pa.string()), ("language", pa.string()), ("language_score", pa.float64()),
+    ("duplicate_of", pa.string()), ("similarity", pa.float64()), ("text", pa.string()),
+    ("content_hash", pa.string()), ("source_hash", pa.string()), ("origin", pa.string()), ("line", pa.int32()),
+    ("format", pa.string()), ("given", pa.list_(pa.string())), ("extra", pa.string()), ("signature", pa.binary()),
+])
 
 
 class StoreError(RuntimeError):
@@ -46,7 +57,7 @@ class Store:
         try:
             if not read_only and self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         except (duckdb.Error, OSError) as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         if read_only:
@@ -69,10 +80,10 @@ class Store:
     def schema_version(self) -> int:
         exists = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not exists:
             return 0
-        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
     def migrate(self) -> None:
         self.con.execute(
@@ -94,7 +105,7 @@ class Store:
     # -- runs and errors -------------------------------------------------------
 
     def start_run(self, command: str) -> int:
-        run_id = self.con.execute("SELECT nextval('run_ids')").fetchone()[0]
+        run_id = self.con.execute("SELECT nextval('run_ids')").fetchall()[0][0]
         self.con.execute("INSERT INTO runs (run_id, command, status) VALUES (?, ?, 'running')", [run_id, command])
         return run_id
 
@@ -131,18 +142,23 @@ class Store:
 
     def write_batch(self, run_id: int, articles: list[Article], errors: list[ReadError]) -> None:
         """Store a batch of articles and the errors met while building it, all or nothing."""
-        rows = []
+        columns: dict[str, list] = {c: [] for c in ARTICLE_COLUMNS}
         for a in articles:
             d = asdict(a)
             d["extra"] = json.dumps(a.extra, ensure_ascii=False, default=str)
-            rows.append([d[c] for c in ARTICLE_COLUMNS])
-        placeholders = ", ".join("?" for _ in ARTICLE_COLUMNS)
+            for c in ARTICLE_COLUMNS:
+                columns[c].append(d[c])
+        batch = pa.table(columns, schema=_ARROW_SCHEMA)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            if rows:
-                self.con.executemany(
-                    f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({placeholders})", rows
+            if articles:
+                # one columnar insert per batch: row-by-row executemany is ~50x slower in DuckDB
+                self.con.register("incoming_articles", batch)
+                self.con.execute(
+                    f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                    f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM incoming_articles"
                 )
+                self.con.unregister("incoming_articles")
             self._insert_errors(run_id, errors, "ingest")
             self.con.execute("COMMIT")
         except BaseException:
@@ -150,4 +166,4 @@ class Store:
             raise
 
     def count_articles(self) -> int:
-        return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self.con.execute("SELECT count(*) FROM articles").fetchall()[0][0]

@@ -1,0 +1,38 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORPUS ?= ../shared/corpus
+OUT    ?= demo
+DB     ?= $(OUT)/allegiance.duckdb
+
+.PHONY: install demo test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Exit code 2 from ingest means "some inputs failed, the rest are stored": the demo goes on.
+demo: install
+	@mkdir -p $(OUT)
+	@$(BIN)/allegiance ingest $(CORPUS) --db $(DB); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
+	@$(BIN)/allegiance export articles --db $(DB) -o $(OUT)/articles.jsonl
+	@echo ""
+	@echo "Demo outputs:"
+	@echo "  database  $(abspath $(DB))"
+	@echo "  articles  $(abspath $(OUT)/articles.jsonl)"
+
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+test: install
+	@$(BIN)/pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+bench: install
+	$(BIN)/python scripts/bench_ingest.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,39 @@
+"""Shared fixtures: paths to the real corpus and gold in ../shared, and a fresh store."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from allegiance.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ALLEGIANCE_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.fail(f"the shared corpus is missing at {SHARED}; clone beside ../shared or set ALLEGIANCE_SHARED")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds(shared) -> Path:
+    return shared / "corpus" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_gold(shared) -> dict[str, dict]:
+    lines = (shared / "gold" / "seeds" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    return {d["doc_id"]: d for d in map(json.loads, lines)}
+
+
+@pytest.fixture()
+def store(tmp_path) -> Store:
+    s = Store(tmp_path / "test.duckdb")
+    yield s
+    s.close()

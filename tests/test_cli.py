@@ -1,0 +1,115 @@
+"""The command line as a user runs it: exit codes, summaries, exports, interrupted runs."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from allegiance.export import EXPORTS
+
+BIN = Path(sys.executable).parent / "allegiance"
+
+
+def run(*args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, shared) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "demo.duckdb"
+    res = run("ingest", shared / "corpus", "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert "ingested (new)" in res.stdout and "27" in res.stdout
+    return db
+
+
+def test_exit_code_2_when_some_inputs_fail(tmp_path, seeds):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x00binary")
+    res = run("ingest", seeds, bad, tmp_path / "missing.jsonl", "--db", tmp_path / "x.duckdb")
+    assert res.returncode == 2
+    assert f"failed {bad}: binary file, not text" in res.stderr
+    assert "missing.jsonl: no such file or directory" in res.stderr
+    assert "│ ingested (new)                │ 5 │" in res.stdout
+
+
+def test_exit_code_1_when_the_database_cannot_be_opened(tmp_path, seeds):
+    not_a_db = tmp_path / "text.duckdb"
+    not_a_db.write_text("this is not a database file", encoding="utf-8")
+    res = run("ingest", seeds, "--db", not_a_db)
+    assert res.returncode == 1 and "cannot open database" in res.stderr
+
+
+def test_quiet_prints_nothing_on_success(tmp_path, seeds):
+    res = run("ingest", seeds, "--db", tmp_path / "q.duckdb", "--quiet")
+    assert res.returncode == 0 and res.stdout == "" and res.stderr == ""
+
+
+def test_export_jsonl_follows_the_contract(demo_db):
+    res = run("export", "articles", "--db", demo_db)
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 27
+    assert all(list(r) == list(EXPORTS["articles"].fields) for r in rows)
+    seed = next(r for r in rows if r["doc_id"] == "004_dd666ddaa317e735")
+    assert seed["published"] == "2019-01-27" and seed["outlet"] == "The Epoch Times" and seed["language"] == "en"
+
+
+def test_export_csv_and_parquet(demo_db, tmp_path):
+    res = run("export", "articles", "--db", demo_db, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(rows) == 27 and list(rows[0]) == list(EXPORTS["articles"].fields)
+    out = tmp_path / "articles.parquet"
+    res = run("export", "articles", "--db", demo_db, "-f", "parquet", "-o", out)
+    assert res.returncode == 0
+    table = pq.read_table(out)
+    assert table.num_rows == 27 and table.column_names == list(EXPORTS["articles"].fields)
+
+
+def test_export_errors_are_clear(demo_db, tmp_path):
+    assert "unknown export 'nope'" in run("export", "nope", "--db", demo_db).stderr
+    assert "parquet needs an output file" in run("export", "articles", "--db", demo_db, "-f", "parquet").stderr
+    res = run("export", "articles", "--db", tmp_path / "absent.duckdb")
+    assert res.returncode == 1 and "run `allegiance ingest` first" in res.stderr
+
+
+@pytest.fixture(scope="module")
+def bench_slice(shared, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bench") / "slice.jsonl"
+    with gzip.open(shared / "bench" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as fh:
+        path.write_text("".join(itertools.islice(fh, 3000)), encoding="utf-8")
+    return path
+
+
+def _interrupt(cmd: list[str], sig: int, after: float) -> int:
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    assert proc.poll() is None, "ingest finished before it could be interrupted; use a larger slice"
+    os.kill(proc.pid, sig)
+    proc.communicate(timeout=120)
+    return proc.returncode
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_an_interrupted_ingest_resumes_without_duplicates(bench_slice, tmp_path, sig):
+    db = tmp_path / "resume.duckdb"
+    code = _interrupt([str(BIN), "ingest", str(bench_slice), "--db", str(db), "-q"], sig, after=6.0)
+    assert code == (130 if sig == signal.SIGTERM else -signal.SIGKILL)
+    res = run("ingest", bench_slice, "--db", db)
+    assert res.returncode == 0, res.stderr
+    skipped = int(res.stdout.split("already stored, skipped")[1].split("│")[1])
+    assert skipped > 0  # the first run's committed batches were kept and not redone
+    export = run("export", "articles", "--db", db)
+    ids = [json.loads(line)["doc_id"] for line in export.stdout.splitlines()]
+    assert len(ids) == len(set(ids)) == 3000
