@@ -23,7 +23,8 @@ BIN = Path(sys.executable).parent / "allegiance"
 
 
 def run(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
+    env = {**os.environ, "COLUMNS": "200"}  # wide enough that Rich tables are not truncated
+    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=300, env=env, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +105,50 @@ def _interrupt(cmd: list[str], sig: int, after: float) -> int:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_an_interrupted_ingest_resumes_without_duplicates(bench_slice, tmp_path, sig):
     db = tmp_path / "resume.duckdb"
-    code = _interrupt([str(BIN), "ingest", str(bench_slice), "--db", str(db), "-q"], sig, after=6.0)
+    code = _interrupt([str(BIN), "ingest", str(bench_slice), "--db", str(db), "-q", "--no-extract"], sig, after=6.0)
     assert code == (130 if sig == signal.SIGTERM else -signal.SIGKILL)
-    res = run("ingest", bench_slice, "--db", db)
+    res = run("ingest", bench_slice, "--db", db, "--no-extract")
     assert res.returncode == 0, res.stderr
     skipped = int(res.stdout.split("already stored, skipped")[1].split("│")[1])
     assert skipped > 0  # the first run's committed batches were kept and not redone
     export = run("export", "articles", "--db", db)
     ids = [json.loads(line)["doc_id"] for line in export.stdout.splitlines()]
     assert len(ids) == len(set(ids)) == 3000
+
+
+def test_extract_skips_work_already_done(demo_db):
+    res = run("extract", "--db", demo_db)
+    assert res.returncode == 0 and "extracted 0 article(s)" in res.stdout
+
+
+def test_mentions_export_carries_id_name_and_raw_text(demo_db):
+    rows = [json.loads(line) for line in run("export", "mentions", "--db", demo_db).stdout.splitlines()]
+    assert rows and all(list(r) == list(EXPORTS["mentions"].fields) for r in rows)
+    guaydo = next(r for r in rows if r["mention"] == "Guaydo")
+    assert (guaydo["actor_id"], guaydo["actor"], guaydo["outlet"]) == ("juan-guaido", "Juan Guaidó", None)
+    article = run("export", "articles", "--db", demo_db).stdout
+    text = next(json.loads(line)["text"] for line in article.splitlines() if guaydo["doc_id"] in line)
+    assert text[guaydo["start"]:guaydo["end"]] == "Guaydo"
+
+
+def test_unknown_actors_round_trip_through_a_user_file(tmp_path, shared):
+    import yaml
+
+    db = tmp_path / "seeds.duckdb"
+    assert run("ingest", shared / "corpus" / "seeds", "--db", db, "-q").returncode == 0
+    listing = run("actors", "--unknown", "--db", db, "--yaml", "--limit", "500")
+    entries = yaml.safe_load(listing.stdout)
+    altimari = next(e for e in entries if e["name"] == "Enrique Altimari")
+    assert altimari["kind"] == "person" and "Altimari" in altimari["aliases"]
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump([altimari]), encoding="utf-8")
+    assert run("extract", "--db", db, "--force", "--kb", mine, "-q").returncode == 0
+    again = yaml.safe_load(run("actors", "--unknown", "--db", db, "--yaml", "--limit", "500").stdout) or []
+    assert "Enrique Altimari" not in {e["name"] for e in again}
+
+
+def test_actors_search(tmp_path):
+    res = run("actors", "Padrino")
+    assert res.returncode == 0
+    first = res.stdout.splitlines()[4]  # title, top rule, header, rule, first row
+    assert "vladimir-padrino-lopez" in first and "defence minister (VEN) 2014-10-24" in res.stdout

@@ -20,7 +20,9 @@ from . import __version__
 from .clean import Furniture
 from .export import EXPORTS, FORMATS, ExportError, export
 from .ingest import ArticleBuilder, IngestSummary, ingest
+from .kb import ENV_VAR, KBError, KnowledgeBase
 from .outlets import Outlets
+from .pipeline import ExtractSummary, Extractor, extract
 from .read import DEFAULT_MAX_BYTES, discover
 from .records import ReadError
 from .store import DEFAULT_DB, Store, StoreError
@@ -36,6 +38,10 @@ out = Console()
 err = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.", show_default=True)]
+KbOption = Annotated[
+    list[Path] | None,
+    typer.Option("--kb", help=f"Extra actor knowledge-base file (YAML), merged over the built-in one; also ${ENV_VAR}."),
+]
 
 
 def _fatal(message: str) -> typer.Exit:
@@ -63,13 +69,17 @@ def ingest_cmd(
     max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL record) read, in bytes.")] = DEFAULT_MAX_BYTES,
     furniture: Annotated[list[Path] | None, typer.Option(help="Extra site-furniture patterns (YAML).")] = None,
     outlets: Annotated[list[Path] | None, typer.Option(help="Extra known outlets (YAML).")] = None,
+    kb: KbOption = None,
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="Only store articles; run `allegiance extract` later.")] = False,
+    processes: Annotated[int, typer.Option(help="Parser processes for extraction.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only.")] = False,
 ) -> None:
-    """Read, clean and store articles. Re-running adds nothing already stored and resumes an interrupted run."""
+    """Read, clean, store and extract articles. Re-running adds nothing already stored and resumes an interrupted run."""
     try:
         builder = ArticleBuilder(Furniture.load(*(furniture or [])), Outlets.load(*(outlets or [])))
     except (OSError, ValueError) as exc:
         raise _fatal(f"cannot load pattern files: {exc}") from exc
+    knowledge = None if no_extract else _load_kb(kb)
     try:
         store = Store(db)
     except StoreError as exc:
@@ -93,14 +103,121 @@ def ingest_cmd(
             on_bytes=lambda n: bar.advance(task, n), on_article=on_article,
         )
         stored = store.count_articles()
+        extracted = None
+        if knowledge is not None and not summary.interrupted:
+            extracted = _run_extract(store, knowledge, False, processes, quiet)
     for e in summary.errors:
         err.print(f"[red]failed[/] {e.where}: {e.reason}", highlight=False, soft_wrap=True)
     if not quiet:
         _print_summary(summary, stored, db)
-    if summary.interrupted:
+        if extracted:
+            _print_extract(extracted)
+    if summary.interrupted or (extracted and extracted.interrupted):
         err.print("[yellow]interrupted[/]: what was stored is consistent; run the same command again to continue.")
         raise typer.Exit(130)
     raise typer.Exit(2 if summary.failed else 0)
+
+
+def _load_kb(files: list[Path] | None) -> KnowledgeBase:
+    try:
+        return KnowledgeBase.load(*(files or []))
+    except KBError as exc:
+        raise _fatal(str(exc)) from exc
+
+
+def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int, quiet: bool) -> ExtractSummary:
+    with Progress(
+        TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
+        TimeRemainingColumn(), console=err, disable=quiet, transient=True,
+    ) as bar:
+        task = bar.add_task("extract", total=None)
+        extractor = Extractor(knowledge)
+        return extract(store, extractor, force=force, processes=processes, on_article=lambda _: bar.advance(task))
+
+
+def _print_extract(summary: ExtractSummary) -> None:
+    c = summary.counts
+    out.print(
+        f"extracted {c.get('extracted', 0)} article(s): {c.get('mentions', 0)} actor mentions"
+        + (f"; {c['skipped (non-English)']} non-English article(s) skipped" if c.get("skipped (non-English)") else "")
+    )
+
+
+@app.command("extract")
+def extract_cmd(
+    db: DbOption = Path(DEFAULT_DB),
+    kb: KbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo articles already extracted.")] = False,
+    processes: Annotated[int, typer.Option(help="Parser processes.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run the extraction stages over stored articles (resumable; skips work already done)."""
+    knowledge = _load_kb(kb)
+    if not db.exists():
+        raise _fatal(f"no database at {db}; run `allegiance ingest` first")
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        raise _fatal(str(exc)) from exc
+    with store:
+        summary = _run_extract(store, knowledge, force, processes, quiet)
+    if not quiet:
+        _print_extract(summary)
+    if summary.interrupted:
+        err.print("[yellow]interrupted[/]: run the same command again to continue.")
+        raise typer.Exit(130)
+
+
+@app.command("actors")
+def actors_cmd(
+    query: Annotated[str | None, typer.Argument(help="Name to look up in the knowledge base.")] = None,
+    unknown: Annotated[bool, typer.Option("--unknown", help="List actors seen in the database but not in the knowledge base.")] = False,
+    as_yaml: Annotated[bool, typer.Option("--yaml", help="With --unknown: print entries ready to add to a --kb file.")] = False,
+    db: DbOption = Path(DEFAULT_DB),
+    kb: KbOption = None,
+    limit: Annotated[int, typer.Option(help="Most rows to show.")] = 20,
+) -> None:
+    """Search the actor knowledge base, or list the unknown actors the articles mention."""
+    if unknown:
+        if not db.exists():
+            raise _fatal(f"no database at {db}; run `allegiance ingest` first")
+        with Store(db, read_only=True) as store:
+            rows = store.unknown_actors(limit)
+        if as_yaml:
+            print(unknown_yaml(rows), end="")
+            return
+        table = Table(title="Unknown actors seen in the articles (add them with --kb)", title_justify="left")
+        for col in ("provisional id", "name", "kind", "country", "mentions", "articles", "as written"):
+            table.add_column(col)
+        for actor_id, name, kind, country, n, docs, forms in rows:
+            table.add_row(actor_id, name, kind, country or "", str(n), str(docs), "; ".join(forms))
+        out.print(table)
+        return
+    knowledge = _load_kb(kb)
+    if not query:
+        raise _fatal("give a QUERY to search, or --unknown")
+    table = Table(title=f"Actors matching {query!r}", title_justify="left")
+    for col in ("id", "name", "kind", "country", "sectors", "roles", "score"):
+        table.add_column(col)
+    for actor, score in knowledge.search(query, limit):
+        roles = "; ".join(
+            f"{r.title} ({r.country or r.org or ''}) {r.start or '?'}–{r.end or ''}" for r in actor.roles[:3]
+        )
+        table.add_row(actor.id, actor.name, actor.kind, actor.country or "", ",".join(actor.sectors), roles, f"{score:.0f}")
+    out.print(table)
+
+
+def unknown_yaml(rows: list[tuple]) -> str:
+    """Knowledge-base entries for unknown actors, to be checked and completed by hand."""
+    import yaml
+
+    entries = []
+    for actor_id, name, kind, country, n, docs, forms in rows:
+        entry = {"id": actor_id.split(":")[-1], "name": name, "kind": kind, "country": country, "sectors": [],
+                 "aliases": sorted({f for f in forms if f != name})}
+        entries.append(entry)
+    header = "# Unknown actors seen in the articles: check each entry, fill in sectors, then use with --kb.\n"
+    return header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
 
 
 def _print_summary(summary: IngestSummary, stored: int, db: Path) -> None:

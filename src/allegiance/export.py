@@ -37,6 +37,16 @@ EXPORTS: dict[str, Export] = {
         """,
         help="one row per stored article: metadata, language, the original it duplicates, cleaned text",
     ),
+    "mentions": Export(
+        fields=("doc_id", "outlet", "mention_id", "actor", "actor_id", "mention", "kind", "country", "sectors",
+                "method", "provisional", "start", "end"),
+        query="""
+            SELECT m.doc_id, a.outlet, m.mention_id, m.actor_name, m.actor_id, m.text, m.kind, m.country, m.sectors,
+                   m.method, m.provisional, m.start, m."end"
+            FROM mentions m JOIN articles a USING (doc_id) ORDER BY m.doc_id, m.start
+        """,
+        help="every actor mention resolved in the articles, with how it was resolved",
+    ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
         query="""

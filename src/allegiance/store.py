@@ -37,6 +37,12 @@ _ARROW_SCHEMA = pa.schema([
     ("format", pa.string()), ("given", pa.list_(pa.string())), ("extra", pa.string()), ("signature", pa.binary()),
 ])
 
+_MENTIONS_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("mention_id", pa.int32()), ("start", pa.int32()), ("end", pa.int32()),
+    ("text", pa.string()), ("actor_id", pa.string()), ("actor_name", pa.string()), ("kind", pa.string()),
+    ("country", pa.string()), ("sectors", pa.list_(pa.string())), ("provisional", pa.bool_()), ("method", pa.string()),
+])
+
 
 class StoreError(RuntimeError):
     """The database cannot be opened or migrated: fatal for the command."""
@@ -115,6 +121,18 @@ class Store:
             [status, json.dumps(counts), run_id],
         )
 
+    def _insert(self, table: str, batch: pa.Table, replace: bool = False) -> None:
+        """One columnar insert per batch: DuckDB's row-by-row executemany is ~50x slower."""
+        if batch.num_rows == 0:
+            return
+        cols = ", ".join(f'"{c}"' for c in batch.column_names)
+        self.con.register("incoming_batch", batch)
+        try:
+            verb = "INSERT OR REPLACE" if replace else "INSERT"
+            self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM incoming_batch")
+        finally:
+            self.con.unregister("incoming_batch")
+
     def _insert_errors(self, run_id: int, errors: Iterable[ReadError], stage: str) -> None:
         rows = [[run_id, e.origin, e.line, e.doc_id, stage, e.reason] for e in errors]
         if rows:
@@ -148,22 +166,59 @@ class Store:
             d["extra"] = json.dumps(a.extra, ensure_ascii=False, default=str)
             for c in ARTICLE_COLUMNS:
                 columns[c].append(d[c])
-        batch = pa.table(columns, schema=_ARROW_SCHEMA)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            if articles:
-                # one columnar insert per batch: row-by-row executemany is ~50x slower in DuckDB
-                self.con.register("incoming_articles", batch)
-                self.con.execute(
-                    f"INSERT OR REPLACE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-                    f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM incoming_articles"
-                )
-                self.con.unregister("incoming_articles")
+            self._insert("articles", pa.table(columns, schema=_ARROW_SCHEMA), replace=True)
             self._insert_errors(run_id, errors, "ingest")
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def articles_to_extract(self, version: str, force: bool = False) -> list[tuple]:
+        """English articles whose current text has not been extracted with this version."""
+        return self.con.execute(
+            """
+            SELECT a.doc_id, a.text, strftime(a.published, '%Y-%m-%d'), a.outlet, a.content_hash
+            FROM articles a LEFT JOIN extractions x ON x.doc_id = a.doc_id
+            WHERE coalesce(a.language, 'en') = 'en'
+              AND (? OR x.doc_id IS NULL OR x.content_hash <> a.content_hash OR x.version <> ?)
+            ORDER BY a.doc_id
+            """,
+            [force, version],
+        ).fetchall()
+
+    def count_non_english(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles WHERE language <> 'en'").fetchall()[0][0]
+
+    def write_extractions(self, done: list[tuple[str, str]], mention_rows: list[list], version: str) -> None:
+        """Replace the extraction results of these articles, all or nothing."""
+        ids = [d for d, _ in done]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM mentions WHERE list_contains(?, doc_id)", [ids])
+            self._insert("mentions", pa.Table.from_pylist(
+                [dict(zip(_MENTIONS_SCHEMA.names, row)) for row in mention_rows], schema=_MENTIONS_SCHEMA))
+            self.con.executemany(
+                "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'done')",
+                [[d, h, version] for d, h in done],
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def unknown_actors(self, limit: int = 100) -> list[tuple]:
+        """Provisional actors seen in the articles, most mentioned first."""
+        return self.con.execute(
+            """
+            SELECT actor_id, any_value(actor_name), any_value(kind), mode(country), count(*) AS n,
+                   count(DISTINCT doc_id) AS docs, list(DISTINCT text)[1:5]
+            FROM mentions WHERE provisional
+            GROUP BY actor_id ORDER BY n DESC, actor_id LIMIT ?
+            """,
+            [limit],
+        ).fetchall()
 
     def count_articles(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
