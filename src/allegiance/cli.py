@@ -7,6 +7,7 @@ fatal error (the database cannot be opened, bad options), 130 when interrupted.
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 from typing import Annotated
@@ -138,7 +139,7 @@ def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes:
 def _print_extract(summary: ExtractSummary) -> None:
     c = summary.counts
     out.print(
-        f"extracted {c.get('extracted', 0)} article(s): {c.get('mentions', 0)} actor mentions"
+        f"extracted {c.get('extracted', 0)} article(s): {c.get('mentions', 0)} actor mentions, {c.get('events', 0)} events"
         + (f"; {c['skipped (non-English)']} non-English article(s) skipped" if c.get("skipped (non-English)") else "")
     )
 
@@ -205,6 +206,43 @@ def actors_cmd(
         )
         table.add_row(actor.id, actor.name, actor.kind, actor.country or "", ",".join(actor.sectors), roles, f"{score:.0f}")
     out.print(table)
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[list[Path], typer.Argument(help="The articles the gold annotates (files or folders).")],
+    gold: Annotated[list[Path], typer.Option("--gold", help="Gold folder (events.jsonl, quotes.jsonl, labels.jsonl); repeatable.")],
+    kb: KbOption = None,
+    processes: Annotated[int, typer.Option(help="Parser processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against gold annotations, on a temporary database."""
+    from .evaluate import evaluate
+
+    for g in gold:
+        if not g.is_dir():
+            raise _fatal(f"no gold folder at {g}")
+    report = evaluate(gold, corpus, tuple(kb or ()), processes=processes).as_dict()
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    if "events" in report:
+        ev = report["events"]
+        table = Table(title="Events", title_justify="left")
+        for col in ("measure", "precision", "recall", "F1", "tp / pred / gold"):
+            table.add_column(col, justify="right" if col != "measure" else "left")
+        for label, key in (("type (doc, sentence, type)", "type"), ("full match (type + source + target)", "full_match")):
+            m = ev[key]
+            table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['tp']} / {m['pred']} / {m['gold']}")
+        for t, m in ev["per_type"].items():
+            table.add_row(f"  {t}", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['tp']} / {m['pred']} / {m['gold']}")
+        out.print(table)
+        out.print(f"status accuracy: {ev['status_accuracy']:.3f} over {ev['status_evaluated']} matched gold events")
+        if ev["gold_sentences_not_found"]:
+            out.print(f"gold sentences not found in the stored text: {ev['gold_sentences_not_found']}")
+    if "plover" in report:
+        p = report["plover"]
+        out.print(f"PLOVER: {p['share']:.3f} of sentences ({p['hits']}/{p['sentences']}) get their gold PLOVER type")
 
 
 def unknown_yaml(rows: list[tuple]) -> str:

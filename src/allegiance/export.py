@@ -47,6 +47,20 @@ EXPORTS: dict[str, Export] = {
         """,
         help="every actor mention resolved in the articles, with how it was resolved",
     ),
+    "events": Export(
+        fields=("doc_id", "event_id", "type", "plover", "source", "source_id", "source_mention", "target", "target_id",
+                "target_mention", "status", "attributed_to", "attributed_to_id", "date", "date_precision", "location",
+                "location_country", "sentence", "start", "end", "outlet", "confidence", "trigger"),
+        query="""
+            SELECT e.doc_id, e.event_id, e.type,
+                   struct_pack(event := e.plover_event, mode := e.plover_mode, context := e.plover_context),
+                   e.source_name, e.source_id, e.source_mention, e.target_name, e.target_id, e.target_mention,
+                   e.status, e.attributed_to_name, e.attributed_to_id, e.date, e.date_precision, e.location,
+                   e.location_country, e.sentence, e.start, e."end", a.outlet, e.confidence, e.trigger
+            FROM events e JOIN articles a USING (doc_id) ORDER BY e.doc_id, e.start, e.trigger_start, e.type
+        """,
+        help="one row per event, source actor and target actor, with its evidence sentence and offsets",
+    ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
         query="""
@@ -78,10 +92,20 @@ def export(store: Store, what: str, fmt: str = "jsonl", out: Path | None = None,
             raise ExportError("parquet needs an output file: use -o FILE")
         pq.write_table(table, out)
     else:
+        table = _flatten_nested(table)
         sink = pa.output_stream(str(out)) if out else pa.PythonFile(sys.stdout.buffer, mode="w")
         pacsv.write_csv(table, sink)
         sink.close() if out else sys.stdout.buffer.flush()
     return table.num_rows
+
+
+def _flatten_nested(table: pa.Table) -> pa.Table:
+    """CSV has no nested values: structs and lists become JSON text in their cell."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_struct(f.type) or pa.types.is_list(f.type):
+            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in table.column(i).to_pylist()]
+            table = table.set_column(i, f.name, pa.array(values, pa.string()))
+    return table
 
 
 def _write_jsonl(cur, fields, out: Path | None, stdout: IO[str]) -> int:

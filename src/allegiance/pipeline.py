@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
+from .events import Event, EventExtractor
 from .kb import KnowledgeBase
 from .nlp import load_pipeline
-from .resolve import ActorResolver, Mention, register_extensions
+from .resolve import ActorRef, ActorResolver, Mention, register_extensions
 from .store import Store
 
 #: Bump when extraction output changes, so stored results are redone.
-VERSION = "actors-1"
+VERSION = "events-1"
 BATCH = 32
 
 
@@ -40,6 +41,7 @@ class Extractor:
         self.nlp = nlp or load_pipeline()
         self.kb = kb
         self.actors = ActorResolver(self.nlp, kb)
+        self.events = EventExtractor(kb)
 
     def docs(self, articles: Iterable[tuple], processes: int = 1):
         """Parsed Docs with their article context set, in input order."""
@@ -49,12 +51,35 @@ class Extractor:
             yield self.actors(doc)
 
 
-def mention_rows(doc_id: str, mentions: list[Mention]) -> list[list]:
+def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
     return [
-        [doc_id, i, m.start, m.end, m.text, m.ref.id, m.ref.name, m.ref.kind, m.ref.country, m.ref.sectors,
-         m.ref.provisional, m.method]
+        {"doc_id": doc_id, "mention_id": i, "start": m.start, "end": m.end, "text": m.text, "actor_id": m.ref.id,
+         "actor_name": m.ref.name, "kind": m.ref.kind, "country": m.ref.country, "sectors": m.ref.sectors,
+         "provisional": m.ref.provisional, "method": m.method}
         for i, m in enumerate(mentions)
     ]
+
+
+def _actor_cols(prefix: str, ref: ActorRef | None) -> dict:
+    if ref is None:
+        return {f"{prefix}_{k}": None for k in ("id", "name", "mention", "kind", "country", "sectors")}
+    return {f"{prefix}_id": ref.id, f"{prefix}_name": ref.name, f"{prefix}_mention": ref.mention,
+            f"{prefix}_kind": ref.kind, f"{prefix}_country": ref.country, f"{prefix}_sectors": ref.sectors}
+
+
+def event_rows(events: list[Event]) -> list[dict]:
+    rows = []
+    for e in events:
+        row = {"doc_id": e.doc_id, "event_id": e.event_id, "type": e.type, "plover_event": e.plover["event"],
+               "plover_mode": e.plover.get("mode"), "plover_context": e.plover.get("context"),
+               **_actor_cols("source", e.source), **_actor_cols("target", e.target), "status": e.status,
+               "attributed_to_id": e.attributed_to.id if e.attributed_to else None,
+               "attributed_to_name": e.attributed_to.name if e.attributed_to else None,
+               "date": e.date, "date_precision": e.date_precision, "location": e.location,
+               "location_country": e.location_country, "sentence": e.sentence, "start": e.start, "end": e.end,
+               "trigger": e.trigger, "trigger_start": e.trigger_start, "confidence": e.confidence}
+        rows.append(row)
+    return rows
 
 
 def extract(
@@ -68,14 +93,17 @@ def extract(
     summary = ExtractSummary()
     todo = store.articles_to_extract(VERSION, force=force)
     summary.counts["skipped (non-English)"] = store.count_non_english()
-    done: list[tuple[str, str, list[Mention]]] = []
+    done: list[tuple[str, str, dict]] = []
     try:
         hashes = {doc_id: h for doc_id, _, _, _, h in todo}
         rows = ((doc_id, text, published, outlet) for doc_id, text, published, outlet, _ in todo)
         for doc in extractor.docs(rows, processes=processes):
-            done.append((doc._.doc_id, hashes[doc._.doc_id], doc._.actor_mentions))
+            events = extractor.events(doc)
+            done.append((doc._.doc_id, hashes[doc._.doc_id], {
+                "mentions": mention_rows(doc._.doc_id, doc._.actor_mentions), "events": event_rows(events)}))
             summary.counts["extracted"] += 1
             summary.counts["mentions"] += len(doc._.actor_mentions)
+            summary.counts["events"] += len(events)
             if on_article:
                 on_article(doc._.doc_id)
             if len(done) >= BATCH:
@@ -89,9 +117,9 @@ def extract(
 
 def _flush(store: Store, done: list) -> None:
     if done:
-        store.write_extractions(
-            [(doc_id, content_hash) for doc_id, content_hash, _ in done],
-            [row for doc_id, _, mentions in done for row in mention_rows(doc_id, mentions)],
-            VERSION,
-        )
+        results: dict[str, list[dict]] = {}
+        for _, _, tables in done:
+            for table, rows in tables.items():
+                results.setdefault(table, []).extend(rows)
+        store.write_extractions([(doc_id, content_hash) for doc_id, content_hash, _ in done], results, VERSION)
         done.clear()

@@ -135,9 +135,9 @@ class ActorResolver:
         state = _DocState()
         candidates = self._kb_spans(doc)
         # a first guess at the article's country, for groups named before the count is complete
-        state.focus = Counter(
+        state.focus = _most_common(
             self.kb[i].country for s in candidates for i in s.label_.split("|") if self.kb[i].country
-        ).most_common(1)[0][0] if candidates else None
+        )
         covered = {i for s in candidates for i in range(s.start, s.end)}
         entity_spans = [e for e in doc.ents if e.label_ in _ENTITY_KINDS and not covered.intersection(range(e.start, e.end))]
         # full names first, so a bare surname can refer to a name written later in the article too
@@ -152,7 +152,9 @@ class ActorResolver:
         state.focus = _focus_country(state.mentions)
         covered = {i for m in state.mentions for i in range(m.token_start, m.token_end)}
         for chunk in _chunks(doc):
-            if covered.intersection(range(chunk.start, chunk.end)):
+            # a chunk whose head word is already an actor is done; one only modified by an actor
+            # ("Venezuela's military attache") may still name an office holder or a group
+            if chunk.root.i in covered:
                 continue
             mention = self._resolve_chunk(chunk, state, day)
             if mention:
@@ -219,8 +221,8 @@ class ActorResolver:
             actor = self.kb.fuzzy(name, cutoff=92)
             if actor and actor.kind != "person":
                 return _mention(span, ref_for(actor, text), "fuzzy")
-            if label == "FAC" or len(name) < 3:
-                return None
+            if label == "FAC" or len(name) < 3 or len(span) > 5 or any(t.tag_ in ("VBZ", "VBD", "VBP") for t in span):
+                return None  # a headline in title case is not an organisation's name
             ref = ActorRef(f"unknown:organisation:{slug(name)}", name, text, "organisation", self._nearby_country(span), [], provisional=True)
             return _mention(span, ref, "unknown")
         return None  # a place that is not a state: a location, not an actor
@@ -390,8 +392,12 @@ def _plural(token: Token) -> bool:
 
 
 def _focus_country(mentions: list[Mention]) -> str | None:
-    counts = Counter(m.ref.country for m in mentions if m.ref.country and not m.ref.provisional)
-    return counts.most_common(1)[0][0] if counts else None
+    return _most_common(m.ref.country for m in mentions if m.ref.country and not m.ref.provisional)
+
+
+def _most_common(values) -> str | None:
+    top = Counter(values).most_common(1)
+    return top[0][0] if top else None
 
 
 def _as_date(value) -> dt.date | None:

@@ -37,11 +37,23 @@ _ARROW_SCHEMA = pa.schema([
     ("format", pa.string()), ("given", pa.list_(pa.string())), ("extra", pa.string()), ("signature", pa.binary()),
 ])
 
-_MENTIONS_SCHEMA = pa.schema([
-    ("doc_id", pa.string()), ("mention_id", pa.int32()), ("start", pa.int32()), ("end", pa.int32()),
-    ("text", pa.string()), ("actor_id", pa.string()), ("actor_name", pa.string()), ("kind", pa.string()),
-    ("country", pa.string()), ("sectors", pa.list_(pa.string())), ("provisional", pa.bool_()), ("method", pa.string()),
-])
+_S, _I, _L = pa.string(), pa.int32(), pa.list_(pa.string())
+#: Column types of the tables the extract stage fills, in the order of their migrations.
+RESULT_SCHEMAS = {
+    "mentions": pa.schema([
+        ("doc_id", _S), ("mention_id", _I), ("start", _I), ("end", _I), ("text", _S), ("actor_id", _S),
+        ("actor_name", _S), ("kind", _S), ("country", _S), ("sectors", _L), ("provisional", pa.bool_()), ("method", _S),
+    ]),
+    "events": pa.schema([
+        ("doc_id", _S), ("event_id", _S), ("type", _S), ("plover_event", _S), ("plover_mode", _S),
+        ("plover_context", _S), ("source_id", _S), ("source_name", _S), ("source_mention", _S), ("source_kind", _S),
+        ("source_country", _S), ("source_sectors", _L), ("target_id", _S), ("target_name", _S),
+        ("target_mention", _S), ("target_kind", _S), ("target_country", _S), ("target_sectors", _L), ("status", _S),
+        ("attributed_to_id", _S), ("attributed_to_name", _S), ("date", _S), ("date_precision", _S),
+        ("location", _S), ("location_country", _S), ("sentence", _S), ("start", _I), ("end", _I), ("trigger", _S),
+        ("trigger_start", _I), ("confidence", pa.float64()),
+    ]),
+}
 
 
 class StoreError(RuntimeError):
@@ -191,14 +203,14 @@ class Store:
     def count_non_english(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles WHERE language <> 'en'").fetchall()[0][0]
 
-    def write_extractions(self, done: list[tuple[str, str]], mention_rows: list[list], version: str) -> None:
-        """Replace the extraction results of these articles, all or nothing."""
+    def write_extractions(self, done: list[tuple[str, str]], results: dict[str, list[dict]], version: str) -> None:
+        """Replace the extraction results (table -> rows) of these articles, all or nothing."""
         ids = [d for d, _ in done]
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM mentions WHERE list_contains(?, doc_id)", [ids])
-            self._insert("mentions", pa.Table.from_pylist(
-                [dict(zip(_MENTIONS_SCHEMA.names, row)) for row in mention_rows], schema=_MENTIONS_SCHEMA))
+            for table, rows in results.items():
+                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [ids])
+                self._insert(table, pa.Table.from_pylist(rows, schema=RESULT_SCHEMAS[table]))
             self.con.executemany(
                 "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'done')",
                 [[d, h, version] for d, h in done],

@@ -1,0 +1,209 @@
+"""Score the pipeline against gold annotations (``allegiance eval``).
+
+The corpus is ingested into a temporary database and extracted exactly as a
+user's would be; nothing from the gold files reaches the extractors. Scoring
+is lenient on surface form and strict on meaning: a gold sentence is found in
+the stored text whatever its spacing, and an actor matches when the gold name
+is a name of the predicted actor in the knowledge base, the same name with
+accents and case folded, or a part of it ("Maduro" = "Nicolás Maduro").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .events import crisis_types
+from .ingest import ingest
+from .kb import KnowledgeBase, fold
+from .pipeline import Extractor, extract
+from .store import Store
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.pred if self.pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                "tp": self.tp, "pred": self.pred, "gold": self.gold}
+
+
+@dataclass
+class Report:
+    events_type: PRF = field(default_factory=PRF)
+    events_full: PRF = field(default_factory=PRF)
+    status_correct: int = 0
+    status_total: int = 0
+    per_type: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    plover_hits: int = 0
+    plover_total: int = 0
+    gold_sentences_missing: int = 0
+
+    @property
+    def status_accuracy(self) -> float:
+        return self.status_correct / self.status_total if self.status_total else 0.0
+
+    @property
+    def plover_share(self) -> float:
+        return self.plover_hits / self.plover_total if self.plover_total else 0.0
+
+    def as_dict(self) -> dict:
+        out: dict = {}
+        if self.events_type.gold:
+            out["events"] = {
+                "type": self.events_type.as_dict(), "full_match": self.events_full.as_dict(),
+                "status_accuracy": round(self.status_accuracy, 3), "status_evaluated": self.status_total,
+                "per_type": {t: p.as_dict() for t, p in sorted(self.per_type.items())},
+                "gold_sentences_not_found": self.gold_sentences_missing,
+            }
+        if self.plover_total:
+            out["plover"] = {"share": round(self.plover_share, 3), "hits": self.plover_hits, "sentences": self.plover_total}
+        return out
+
+
+def locate(text: str, sentence: str) -> tuple[int, int] | None:
+    """Where a gold sentence is in the stored text, whatever its spacing."""
+    words = sentence.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, text)
+    if m:
+        return m.start(), m.end()
+    # the sentence may straddle furniture the cleaner removed: anchor on its first words
+    m = re.search(r"\s+".join(re.escape(w) for w in words[:8]), text)
+    return (m.start(), m.start() + len(sentence)) if m else None
+
+
+def same_actor(gold: str | None, pred_id: str | None, pred_name: str | None, kb: KnowledgeBase) -> bool:
+    if not gold or not pred_id:
+        return not gold and not pred_id
+    g, p = fold(gold), fold(pred_name or "")
+    if g == p or pred_id.split(":")[-1] == g.replace(" ", "-"):
+        return True
+    ids = {a.id for a in kb.lookup(gold)}
+    metonym = kb.metonym(gold)
+    if metonym:
+        ids.add(metonym.id)
+    if pred_id in ids:
+        return True
+    gt, pt = set(g.split()), set(p.split())
+    return bool(gt) and bool(pt) and (gt <= pt or pt <= gt)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int = 1) -> Report:
+    kb = KnowledgeBase.load(*kb_files)
+    report = Report()
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "eval.duckdb") as store:
+            ingest(corpus, store)
+            extract(store, Extractor(kb), processes=processes)
+            texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
+            rows = store.con.execute(
+                'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '
+                "FROM events"
+            ).fetchall()
+    preds: dict[str, list[tuple]] = defaultdict(list)
+    for r in rows:
+        preds[r[0]].append(r)
+    for gold_dir in gold_dirs:
+        events_file = Path(gold_dir) / "events.jsonl"
+        if not events_file.exists():
+            continue
+        gold = _read_jsonl(events_file)
+        if gold and "plover" in gold[0]:
+            _score_plover(gold, preds, report)
+        else:
+            _score_events(gold, preds, texts, kb, report)
+    return report
+
+
+def _score_plover(gold: list[dict], preds, report: Report) -> None:
+    for g in gold:
+        report.plover_total += 1
+        if g["plover"] in {r[2] for r in preds.get(g["doc_id"], [])}:
+            report.plover_hits += 1
+
+
+def _score_events(gold: list[dict], preds, texts: dict[str, str], kb: KnowledgeBase, report: Report) -> None:
+    docs = sorted({g["doc_id"] for g in gold})
+    for doc_id in docs:
+        text = texts.get(doc_id, "")
+        sentences: dict[str, tuple[int, int] | None] = {}
+        for g in gold:
+            if g["doc_id"] == doc_id and g["sentence"] not in sentences:
+                sentences[g["sentence"]] = locate(text, g["sentence"])
+        report.gold_sentences_missing += sum(1 for v in sentences.values() if v is None)
+        keys = list(sentences)
+
+        def key_of(span: tuple[int, int]) -> object:
+            for i, s in enumerate(keys):
+                if sentences[s] and _overlap(span, sentences[s]):
+                    return i
+            return ("pred", span[0])
+
+        gold_events = defaultdict(list)
+        for g in gold:
+            if g["doc_id"] == doc_id:
+                gold_events[(keys.index(g["sentence"]), g["type"])].append(g)
+        crisis = crisis_types()
+        pred_events = defaultdict(dict)
+        for r in preds.get(doc_id, []):
+            if r[1] in crisis:
+                pred_events[(key_of((r[8], r[9])), r[1])][(r[3], r[5])] = r
+        gold_keys, pred_keys = set(gold_events), set(pred_events)
+        report.events_type.tp += len(gold_keys & pred_keys)
+        report.events_type.gold += len(gold_keys)
+        report.events_type.pred += len(pred_keys)
+        for t in {k[1] for k in gold_keys | pred_keys}:
+            pt = report.per_type[t]
+            pt.tp += len({k for k in gold_keys & pred_keys if k[1] == t})
+            pt.gold += len({k for k in gold_keys if k[1] == t})
+            pt.pred += len({k for k in pred_keys if k[1] == t})
+        report.events_full.gold += sum(len(v) for v in gold_events.values())
+        report.events_full.pred += sum(len(v) for v in pred_events.values())
+        for key, golds in gold_events.items():
+            candidates = list(pred_events.get(key, {}).values())
+            if not candidates:
+                continue
+            used: set[int] = set()
+            for g in golds:
+                match = next((i for i, r in enumerate(candidates) if i not in used
+                              and same_actor(g["source"], r[3], r[4], kb) and same_actor(g["target"], r[5], r[6], kb)), None)
+                if match is not None:
+                    used.add(match)
+                    report.events_full.tp += 1
+                best = candidates[match] if match is not None else max(
+                    candidates, key=lambda r: same_actor(g["source"], r[3], r[4], kb) + same_actor(g["target"], r[5], r[6], kb))
+                report.status_total += 1
+                report.status_correct += best[7] == g["status"]
+

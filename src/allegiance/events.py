@@ -1,0 +1,514 @@
+"""Event extraction: who did what to whom, when, where, and how sure the text is.
+
+The method is transparent on purpose (``docs/extraction.md``): a trigger
+lexicon (``data/events/triggers.yaml``) finds candidate events, the
+dependency parse finds their source and target among the actor mentions the
+resolver already found, and cue words (``data/events/cues.yaml``) and the
+sentence's reporting structure decide the status. Every event keeps its
+evidence sentence and the character offsets of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from .kb import KnowledgeBase
+from .resolve import ActorRef, Mention, antecedent
+from .temporal import resolve as resolve_date
+
+DATA = Path(__file__).parent / "data" / "events"
+STATUSES = ("occurred", "claimed", "planned", "negated")
+#: Types whose target is the contender an actor stands with or against.
+_ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
+#: Dependents that are part of an argument's name or description, searched for its actor.
+_NAME_DEPS = ("compound", "flat", "appos", "amod", "nmod", "poss", "npadvmod", "nummod", "det")
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    words: tuple[str, ...]
+    type: str
+    pos: str | None = None
+    needs: str | None = None
+    if_source: tuple[tuple[str, str], ...] = ()
+    mode: str | None = None
+    weight: float = 0.7
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    plover: str
+    mode: str | None
+    context: str | None
+    target_preps: tuple[str, ...]
+    speech_act: bool
+    crisis: bool = False
+
+
+@dataclass
+class Lexicon:
+    types: dict[str, TypeSpec]
+    by_first: dict[str, list[Trigger]]
+    cues: dict
+
+    @classmethod
+    def load(cls, *extra: Path) -> Lexicon:
+        types = {
+            name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
+                           bool(s.get("speech_act")), bool(s.get("crisis")))
+            for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
+        }
+        by_first: dict[str, list[Trigger]] = {}
+        for path in (DATA / "triggers.yaml", *extra):
+            spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            for etype, entries in spec.items():
+                if etype not in types:
+                    raise ValueError(f"{path}: unknown event type {etype!r}")
+                for e in entries:
+                    e = {"phrase": e} if isinstance(e, str) else e
+                    words = tuple(w.lower() for w in str(e["phrase"]).replace("’", "'").split())
+                    trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
+                                   tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)))
+                    by_first.setdefault(words[0], []).append(trig)
+        for trigs in by_first.values():
+            trigs.sort(key=lambda t: -len(t.words))
+        cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
+        return cls(types, by_first, cues)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def crisis_types() -> set[str]:
+    return {name for name, spec in default_lexicon().types.items() if spec.crisis}
+
+
+@dataclass
+class Event:
+    doc_id: str
+    event_id: str
+    type: str
+    plover: dict
+    source: ActorRef | None
+    target: ActorRef | None
+    status: str
+    attributed_to: ActorRef | None
+    date: str | None
+    date_precision: str | None
+    location: str | None
+    location_country: str | None
+    sentence: str
+    start: int
+    end: int
+    outlet: str | None
+    confidence: float
+    trigger: str
+    trigger_start: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _norm(tok: Token) -> tuple[str, str]:
+    return tok.lower_.replace("’", "'"), tok.lemma_.lower().replace("’", "'")
+
+
+class EventExtractor:
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None):
+        self.kb = kb
+        self.lex = lexicon or default_lexicon()
+        cues = self.lex.cues
+        self.neg_particles = set(cues["negation"]["particles"])
+        self.neg_verbs = set(cues["negation"]["verbs"])
+        self.modals = set(cues["planned"]["modals"])
+        self.plan_verbs = set(cues["planned"]["verbs"])
+        self.plan_nouns = set(cues["planned"]["nouns"])
+        self.conditionals = set(cues["planned"]["conditionals"])
+        self.report_verbs = set(cues["reported"]["verbs"])
+        self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
+
+    # -- the pass over one article ---------------------------------------------
+
+    def __call__(self, doc: Doc) -> list[Event]:
+        mentions = doc._.actor_mentions or []
+        at: dict[int, Mention] = {}
+        for m in mentions:
+            for i in range(m.token_start, m.token_end):
+                at.setdefault(i, m)
+        quotes = _quote_spans(doc.text)
+        published = _as_date(doc._.published)
+        events: dict[tuple, Event] = {}
+        for sent in doc.sents:
+            for span, trig in self._matches(sent):
+                for ev in self._events(doc, sent, span, trig, at, quotes, published):
+                    key = (ev.start, ev.type, ev.source.id if ev.source else None, ev.target.id if ev.target else None)
+                    if key not in events or events[key].confidence < ev.confidence:
+                        events[key] = ev
+        return sorted(events.values(), key=lambda e: (e.start, e.trigger_start, e.type))
+
+    def _matches(self, sent: Span) -> list[tuple[Span, Trigger]]:
+        found: list[tuple[Span, Trigger]] = []
+        doc = sent.doc
+        for tok in sent:
+            lower, lemma = _norm(tok)
+            for key in {lower, lemma}:
+                for trig in self.lex.by_first.get(key, ()):
+                    end = _match_at(doc, tok.i, trig.words, sent.end)
+                    if end is None or (trig.pos and tok.pos_ != trig.pos and not (trig.pos == "VERB" and tok.pos_ == "AUX")):
+                        continue
+                    found.append((doc[tok.i : end], trig))
+        # the same words matching several phrases of one type: keep the longest
+        best: dict[tuple[int, str], tuple[Span, Trigger]] = {}
+        for span, trig in found:
+            k = (span.start, trig.type)
+            if k not in best or len(span) > len(best[k][0]):
+                best[k] = (span, trig)
+        return sorted(best.values(), key=lambda x: x[0].start)
+
+    # -- one trigger -> events ------------------------------------------------------
+
+    def _events(self, doc, sent, span, trig, at, quotes, published) -> Iterable[Event]:
+        head = _head(span)
+        in_quote = any(a <= head.idx < b for a, b in quotes)
+        reporter_tok = self._reporter(head, sent)
+        sources, source_by_syntax = self._sources(head, span, at, doc)
+        targets = self._targets(head, span, trig, at, doc)
+        speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
+        if speaker is None and in_quote:
+            speaker = self._quote_speaker(sent, quotes, at, doc)
+        spec = self.lex.types[trig.type]
+        if not sources and spec.speech_act and speaker is not None:
+            sources, source_by_syntax = [speaker], True
+        if not sources and not targets:
+            return []
+        if trig.needs in ("source", "both") and not sources:
+            return []
+        if trig.needs in ("target", "both") and not targets:
+            return []
+        status = self._status(head, sent, span)
+        attributed = None
+        if status == "occurred" and (speaker is not None or self._according_to(sent)):
+            speech_by_source = spec.speech_act and (speaker is None or any(s.id == speaker.id for s in sources))
+            if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
+                status = "claimed"
+                attributed = speaker or self._according_to_actor(sent, at, doc)
+        if trig.type in _ALLEGIANCE_TYPES:
+            targets = [self._leader_of(t) for t in targets]
+        when = self._date(sent, head, published)
+        where, where_country = self._location(sent, at)
+        out = []
+        for s in sources or [None]:
+            for t in targets or [None]:
+                if s is not None and t is not None and s.id == t.id:
+                    continue
+                etype = trig.type
+                if s is not None and trig.if_source:
+                    for kind, other in trig.if_source:
+                        if s.kind == kind or kind in s.sectors:
+                            etype = other
+                            break
+                espec = self.lex.types[etype]
+                conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
+                eid = hashlib.blake2b(
+                    f"{doc._.doc_id}|{sent.start_char}|{span.start_char}|{etype}|{s and s.id}|{t and t.id}".encode(),
+                    digest_size=8,
+                ).hexdigest()
+                out.append(Event(
+                    doc_id=doc._.doc_id, event_id=eid, type=etype,
+                    plover={"event": espec.plover, "mode": trig.mode or espec.mode, "context": espec.context},
+                    source=s, target=t, status=status, attributed_to=attributed,
+                    date=when.date if when else None, date_precision=when.precision if when else None,
+                    location=where, location_country=where_country,
+                    sentence=sent.text.rstrip(), start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
+                    outlet=doc._.outlet,
+                    confidence=round(min(1.0, conf), 2), trigger=span.text, trigger_start=span.start_char,
+                ))
+        return out
+
+    # -- arguments --------------------------------------------------------------------
+
+    def _leader_of(self, ref: ActorRef) -> ActorRef:
+        """Allegiance is to a person: "defected from Maduro's government" is from Maduro."""
+        if ref.kind != "state":
+            return ref
+        for word in re.findall(r"[A-ZÀ-Ý][\w’'-]+", ref.mention):
+            people = [a for a in self.kb.lookup(re.sub(r"['’]s$", "", word)) if a.kind == "person"]
+            if len(people) == 1:
+                p = people[0]
+                return ActorRef(p.id, p.name, ref.mention, p.kind, p.country, list(p.sectors))
+        return ref
+
+    def _actor_of(self, tok: Token, at, doc) -> ActorRef | None:
+        """The actor a syntactic argument stands for: the mention on its head word, else on the words
+        that make up its name ("Col. Jose Luis Silva", "Venezuela's military attache"), else on what it
+        is "of" or "among" ("members of the Venezuelan military")."""
+        if tok.i in at:
+            return at[tok.i].ref
+        if tok.lower_ in ("he", "she", "him", "her", "his"):
+            m = antecedent(doc, tok)
+            return m.ref if m else None
+        queue = [c for c in tok.children if c.dep_ in _NAME_DEPS]
+        while queue:
+            child = queue.pop(0)
+            if child.i in at:
+                return at[child.i].ref
+            queue.extend(c for c in child.children if c.dep_ in _NAME_DEPS)
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "among", "from"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        ref = self._actor_of(obj, at, doc)
+                        if ref:
+                            return ref
+        return None
+
+    def _with_conjuncts(self, tok: Token, at, doc) -> list[ActorRef]:
+        refs: list[ActorRef] = []
+        for t in [tok, *_conjuncts(tok)]:
+            ref = self._actor_of(t, at, doc)
+            if ref and all(r.id != ref.id for r in refs):
+                refs.append(ref)
+        return refs
+
+    def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
+        clause = head
+        if head.pos_ in ("NOUN", "PROPN") and head.i == clause.i:
+            for child in head.children:
+                if child.dep_ in ("poss", "compound", "amod") and child.i in at:
+                    return [at[child.i].ref], True
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ == "by":
+                    for obj in child.children:
+                        refs = self._with_conjuncts(obj, at, doc)
+                        if refs:
+                            return refs, True
+            # a light verb carries the event noun: "imposed sanctions", "held talks", "called for protests"
+            if head.dep_ in ("dobj", "attr", "pobj", "nsubjpass", "conj"):
+                gov = head.head if head.dep_ != "pobj" else head.head.head
+                if gov.pos_ in ("VERB", "AUX"):
+                    clause = gov
+                else:
+                    return [], False
+            else:
+                return [], False
+        verb = clause
+        for _ in range(4):
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subj is not None:
+                refs = self._with_conjuncts(subj, at, doc)
+                if subj.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    refs = self._with_conjuncts(verb.head, at, doc)
+                return refs, bool(refs)
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                objs = [o for o in agent.children if o.dep_ == "pobj"]
+                if objs:
+                    refs = self._with_conjuncts(objs[0], at, doc)
+                    return refs, bool(refs)
+            if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
+                verb = verb.head
+                continue
+            if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+                refs = self._with_conjuncts(verb.head, at, doc)
+                return refs, bool(refs)
+            break
+        return [], False
+
+    def _targets(self, head: Token, span: Span, trig: Trigger, at, doc) -> list[ActorRef]:
+        preps = set(self.lex.types[trig.type].target_preps)
+        refs: list[ActorRef] = []
+        tokens = [head]
+        if head.pos_ in ("NOUN", "ADJ") and head.head.pos_ in ("VERB", "AUX") and head.dep_ in ("dobj", "acomp", "attr"):
+            tokens.append(head.head)  # "expressed support for X", "remained loyal to X"
+        # the phrase's own preposition ("call on X", "defect from X", "break with X")
+        for tok in span:
+            if tok.dep_ == "prep" or tok.pos_ == "ADP":
+                for obj in tok.children:
+                    if obj.dep_ == "pobj":
+                        refs += self._with_conjuncts(obj, at, doc)
+        for base in tokens:
+            for child in base.children:
+                if child.i in range(span.start, span.end):
+                    continue
+                if child.dep_ in ("dobj", "dative", "oprd") or (child.dep_ == "nsubjpass" and base.pos_ == "VERB"):
+                    refs += self._with_conjuncts(child, at, doc)
+                elif child.dep_ == "prep" and child.lower_ in preps | {"of"} and not (child.lower_ == "of" and base.pos_ == "VERB"):
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            refs += self._with_conjuncts(obj, at, doc)
+                elif child.dep_ == "xcomp" and base.lemma_ in ("urge", "ask", "call", "press", "push"):
+                    pass
+        seen: dict[str, ActorRef] = {}
+        for r in refs:
+            seen.setdefault(r.id, r)
+        return list(seen.values())
+
+    # -- status -----------------------------------------------------------------------
+
+    def _governors(self, head: Token) -> list[Token]:
+        """The head and the verbs above it within its own clause chain (xcomp, dobj of a light verb)."""
+        chain = [head]
+        tok = head
+        for _ in range(3):
+            if tok.dep_ in ("xcomp", "dobj", "pobj", "prep", "acomp", "attr", "aux") and tok.head.i != tok.i:
+                tok = tok.head
+                chain.append(tok)
+            else:
+                break
+        return chain
+
+    def _status(self, head: Token, sent: Span, span: Span) -> str:
+        chain = self._governors(head)
+        for tok in chain:
+            for child in tok.children:
+                if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                    if not any(w in ("no", "longer") for w in (t.lower_ for t in span)):
+                        return "negated"
+            if tok.i != head.i and tok.lemma_.lower() in self.neg_verbs:
+                return "negated"
+        for tok in chain:
+            for child in tok.children:
+                if child.dep_ in ("aux", "auxpass") and child.lower_.replace("’", "'") in self.modals:
+                    return "planned"
+                if child.dep_ == "mark" and child.lower_ in self.conditionals:
+                    return "planned"
+            if tok.i != head.i and tok.lemma_.lower() in self.plan_verbs:
+                return "planned"
+        clause = head
+        for child in clause.children:
+            if child.dep_ == "mark" and child.lower_ in self.conditionals:
+                return "planned"
+        return "occurred"
+
+    def _reporter(self, head: Token, sent: Span) -> Token | None:
+        """The subject of a reporting verb the event is embedded under ("Pompeo said that ...")."""
+        tok = head
+        for _ in range(6):
+            if tok.dep_ in ("ccomp", "xcomp", "advcl", "conj", "parataxis", "dobj", "pobj", "prep", "relcl", "acl",
+                            "nsubj", "attr", "acomp", "npadvmod", "amod", "compound", "appos"):
+                parent = tok.head
+                if parent.i == tok.i:
+                    break
+                if parent.lemma_.lower() in self.report_verbs and parent.pos_ in ("VERB", "AUX") and tok.dep_ in ("ccomp", "parataxis", "xcomp", "advcl", "dobj", "conj") and parent.i != head.i:
+                    subj = next((c for c in parent.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    return subj
+                tok = parent
+            else:
+                break
+        # a reporting verb whose complement is the whole clause, written after it ("..., Pompeo said.")
+        root = sent.root
+        if root.i != head.i and root.lemma_.lower() in self.report_verbs and head.i != root.i:
+            if any(c.dep_ in ("ccomp", "parataxis") for c in root.children) and _dominated_by(head, root):
+                return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return None
+
+    def _according_to(self, sent: Span) -> bool:
+        t = sent.text.lower()
+        return any(p in t for p in self.report_phrases)
+
+    def _according_to_actor(self, sent: Span, at, doc) -> ActorRef | None:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                for obj in doc[tok.i + 1].children:
+                    ref = self._actor_of(obj, at, doc)
+                    if ref:
+                        return ref
+        return None
+
+    def _quote_speaker(self, sent: Span, quotes, at, doc) -> ActorRef | None:
+        """Who says a quotation: the subject of a reporting verb outside the quotation marks."""
+        for tok in sent:
+            if tok.lemma_.lower() in self.report_verbs and not any(a <= tok.idx < b for a, b in quotes):
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    return self._actor_of(subj, at, doc)
+        return None
+
+    # -- when and where -------------------------------------------------------------------
+
+    def _date(self, sent: Span, head: Token, published):
+        dates = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+        dates.sort(key=lambda e: abs(e.root.i - head.i))
+        for ent in dates:
+            r = resolve_date(ent.text, published)
+            if r:
+                return r
+        return None
+
+    def _location(self, sent: Span, at) -> tuple[str | None, str | None]:
+        for ent in sent.ents:
+            if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.head.lower_ in ("in", "at", "near", "outside", "inside"):
+                country = None
+                ref = at.get(ent.root.i)
+                if ref is not None and ref.ref.kind == "state":
+                    country = ref.ref.country
+                else:
+                    country = self.kb.demonym(ent.text)
+                return ent.text, country
+        return None, None
+
+
+def _match_at(doc: Doc, i: int, words: tuple[str, ...], limit: int) -> int | None:
+    j = i
+    for w in words:
+        if j >= limit:
+            return None
+        lower, lemma = _norm(doc[j])
+        if w != lower and w != lemma:
+            return None
+        j += 1
+    return j
+
+
+def _head(span: Span) -> Token:
+    """The word the phrase hangs from: its syntactic root, preferring verbs and nouns."""
+    root = span.root
+    if root.pos_ in ("ADP", "PART", "DET") and len(span) > 1:
+        for tok in span:
+            if tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN"):
+                return tok
+    return root
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = []
+    for child in tok.children:
+        if child.dep_ == "conj":
+            out.append(child)
+            out.extend(_conjuncts(child))
+    return out
+
+
+def _dominated_by(tok: Token, top: Token) -> bool:
+    while tok.head.i != tok.i:
+        if tok.head.i == top.i:
+            return True
+        tok = tok.head
+    return False
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside paired quotation marks (a cheap pass; the quotes stage does it fully)."""
+    spans = []
+    for m in re.finditer(r"“[^”]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»]{1,2000}»", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None

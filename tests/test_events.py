@@ -1,0 +1,79 @@
+"""Event extraction on small texts written for the tests and on real corpus sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from allegiance.events import EventExtractor, Lexicon, crisis_types
+from allegiance.kb import KnowledgeBase
+from allegiance.nlp import load_pipeline
+from allegiance.resolve import ActorResolver
+
+
+@pytest.fixture(scope="module")
+def run():
+    kb = KnowledgeBase.load()
+    nlp = load_pipeline()
+    resolver = ActorResolver(nlp, kb)
+    extractor = EventExtractor(kb)
+
+    def _run(text: str, published: str = "2019-01-27"):
+        doc = nlp(text)
+        doc._.doc_id, doc._.published, doc._.outlet = "t", published, "Test Outlet"
+        resolver(doc)
+        return extractor(doc)
+
+    return _run
+
+
+def _find(events, etype):
+    return [e for e in events if e.type == etype]
+
+
+def test_recognition_with_several_sources_and_evidence_offsets(run):
+    text = "The United States, Canada and the Lima Group recognized Juan Guaidó on Wednesday."
+    events = _find(run(text), "RECOGNIZE")
+    assert {e.source.id for e in events} == {"USA", "CAN", "lima-group"}
+    assert {e.target.id for e in events} == {"juan-guaido"}
+    e = events[0]
+    assert e.status == "occurred" and e.sentence == text and (e.start, e.end) == (0, len(text))
+    assert e.plover == {"event": "SUPPORT", "mode": None, "context": "diplomatic"}
+    assert (e.date, e.date_precision) == ("2019-01-23", "day")
+    assert e.outlet == "Test Outlet" and 0 < e.confidence <= 1
+
+
+def test_defection_from_a_leader(run):
+    text = "Col. Jose Luis Silva defected from Nicolás Maduro's government on Saturday."
+    [e] = _find(run(text), "DEFECT")
+    assert (e.source.id, e.target.id, e.status) == ("jose-luis-silva", "nicolas-maduro", "occurred")
+    assert e.source.mention == "Jose Luis Silva"
+
+
+def test_negated_planned_and_claimed(run):
+    [neg] = _find(run("The military refused to recognize Juan Guaidó."), "RECOGNIZE")
+    assert neg.status == "negated"
+    [plan] = _find(run("Britain will recognize Juan Guaidó if Maduro fails to call elections."), "RECOGNIZE")
+    assert plan.status == "planned"
+    events = run("Mike Pompeo said that Russia persuaded Nicolás Maduro to stay.")
+    [claim] = _find(events, "CONSULT")
+    assert claim.status == "claimed" and claim.attributed_to.id == "mike-pompeo"
+    assert (claim.source.id, claim.target.id) == ("RUS", "nicolas-maduro")
+
+
+def test_speech_act_by_its_speaker_is_not_claimed(run):
+    [acc] = _find(run("Nicolás Maduro accused Washington of staging a coup."), "ACCUSE")
+    assert (acc.source.id, acc.target.id, acc.status) == ("nicolas-maduro", "USA", "occurred")
+
+
+def test_repression_and_arrest(run):
+    events = run("National Guard troops fired tear gas at protesters in Caracas, and police arrested 25 students.")
+    repress = _find(events, "REPRESS")
+    assert repress and repress[0].location == "Caracas" and repress[0].location_country == "VEN"
+    assert _find(events, "ARREST")
+
+
+def test_every_crisis_type_has_triggers_and_a_plover_mapping():
+    lex = Lexicon.load()
+    have = {t.type for trigs in lex.by_first.values() for t in trigs}
+    assert crisis_types() <= have
+    assert {lex.types[t].plover for t in crisis_types()} >= {"COUP", "DEFECT", "SUPPORT", "REQUEST", "ASSAULT"}
