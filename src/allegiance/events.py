@@ -43,6 +43,11 @@ class Trigger:
     if_source: tuple[tuple[str, str], ...] = ()
     mode: str | None = None
     weight: float = 0.7
+    #: the phrase says the opposite of its type ("rule out" a threat): negated <-> occurred
+    invert: bool = False
+    #: the phrase is said of the clause's subject ("Maduro is the legitimate president"): the subject is
+    #: the target and whoever says it is the source
+    predicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,12 +83,25 @@ class Lexicon:
                     e = {"phrase": e} if isinstance(e, str) else e
                     words = tuple(w.lower() for w in str(e["phrase"]).replace("’", "'").split())
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
-                                   tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)))
+                                   tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
+                                   bool(e.get("invert")), bool(e.get("predicate")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
         cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
+        for name, spec in types.items():
+            _check_words(spec.target_preps, f"types.yaml {name}")
+        for section in cues.values():
+            for key, words in section.items():
+                _check_words(words, f"cues.yaml {key}")
         return cls(types, by_first, cues)
+
+
+def _check_words(words, where: str) -> None:
+    """YAML reads a bare on/no/yes as a boolean: catch it instead of silently matching nothing."""
+    bad = [w for w in words if not isinstance(w, str)]
+    if bad:
+        raise ValueError(f"{where}: {bad} are not words; quote them (YAML reads on/no/yes as booleans)")
 
 
 @lru_cache(maxsize=1)
@@ -186,6 +204,10 @@ class EventExtractor:
         speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
         if speaker is None and in_quote:
             speaker = self._quote_speaker(sent, quotes, at, doc)
+        if trig.predicate:
+            if speaker is None:
+                return []  # the author's own description is a label, not an event
+            targets, sources, source_by_syntax = sources, [speaker], True
         spec = self.lex.types[trig.type]
         if not sources and spec.speech_act and speaker is not None:
             sources, source_by_syntax = [speaker], True
@@ -196,9 +218,12 @@ class EventExtractor:
         if trig.needs in ("target", "both") and not targets:
             return []
         status = self._status(head, sent, span)
+        if trig.invert and status in ("occurred", "negated"):
+            status = "negated" if status == "occurred" else "occurred"
         attributed = None
         if status == "occurred" and (speaker is not None or self._according_to(sent)):
             speech_by_source = spec.speech_act and (speaker is None or any(s.id == speaker.id for s in sources))
+            speech_by_source = speech_by_source or trig.predicate
             if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
                 status = "claimed"
                 attributed = speaker or self._according_to_actor(sent, at, doc)
@@ -273,11 +298,14 @@ class EventExtractor:
         return None
 
     def _with_conjuncts(self, tok: Token, at, doc) -> list[ActorRef]:
+        """The actors of an argument and of the arguments coordinated with it ("China, Russia and Cuba");
+        for a generic noun, the named members it lists ("countries including Russia and China")."""
         refs: list[ActorRef] = []
         for t in [tok, *_conjuncts(tok)]:
-            ref = self._actor_of(t, at, doc)
-            if ref and all(r.id != ref.id for r in refs):
-                refs.append(ref)
+            members = [] if t.i in at else _listed_members(t)
+            for ref in ([self._actor_of(m, at, doc) for m in members] if members else [self._actor_of(t, at, doc)]):
+                if ref and all(r.id != ref.id for r in refs):
+                    refs.append(ref)
         return refs
 
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
@@ -310,6 +338,8 @@ class EventExtractor:
                     refs = self._with_conjuncts(verb.head, at, doc)
                 return refs, bool(refs)
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is None and any(c.dep_ == "nsubjpass" for c in verb.children):
+                agent = _by_phrase(verb)  # the parser often hangs "by X" on a noun of the clause
             if agent is not None:
                 objs = [o for o in agent.children if o.dep_ == "pobj"]
                 if objs:
@@ -478,6 +508,28 @@ def _head(span: Span) -> Token:
             if tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN"):
                 return tok
     return root
+
+
+def _listed_members(tok: Token) -> list[Token]:
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("including", "like", "such"):
+            objs = [o for o in child.subtree if o.dep_ == "pobj" and o.head.i in (child.i, *(x.i for x in child.children))]
+            if objs:
+                return [objs[0], *_conjuncts(objs[0])]
+    return []
+
+
+def _by_phrase(verb: Token) -> Token | None:
+    """A "by" phrase inside the verb's own clause (not inside a subordinate clause)."""
+    stack = list(verb.children)
+    while stack:
+        tok = stack.pop(0)
+        if tok.dep_ in ("advcl", "ccomp", "relcl", "acl", "conj", "parataxis"):
+            continue
+        if tok.lower_ == "by" and tok.dep_ in ("prep", "agent"):
+            return tok
+        stack.extend(tok.children)
+    return None
 
 
 def _conjuncts(tok: Token) -> list[Token]:

@@ -51,6 +51,8 @@ HONORIFICS = {
     "deputy", "lawmaker", "opposition", "leader", "interim", "self-proclaimed", "acting", "former", "late",
     "u.s.", "us", "state", "foreign", "defence", "defense", "chief",
 }
+#: Nouns that stand for a state's government when a country or its leader qualifies them.
+GOVERNMENT_NOUNS = {"administration", "government", "regime", "cabinet", "authorities", "executive"}
 #: Nouns that name someone near an office holder, not the holder ("the president's wife").
 NOT_THE_HOLDER = {"wife", "husband", "son", "daughter", "office", "spokesman", "spokeswoman", "spokesperson",
                   "aide", "adviser", "advisor", "palace", "residence", "candidate", "election", "term", "seat"}
@@ -260,9 +262,12 @@ class ActorResolver:
             return _mention(chunk, _copy(state.ranks[rank], chunk.text), "coref") if rank in state.ranks else None
         phrase = _with_of_phrase(chunk)  # "the Minister of Foreign Affairs of Venezuela"
         words = fold(chunk.text)
-        country = self._chunk_country(phrase)
+        country = self._chunk_country(phrase) or state.country_in(phrase)
+        if root.lemma_.lower() in GOVERNMENT_NOUNS and country:  # "Donald Trump's administration"
+            return _mention(chunk, ref_for(self.kb.state(country), chunk.text), "metonym") if self.kb.state(country) else None
         folded_title = fold_title(phrase.text)
-        title = next((t for t in self.titles if re.search(rf"\b{re.escape(t)}\b", folded_title)), None)
+        title = next((t for t in self.titles if re.search(rf"\b{re.escape(t)}\b", folded_title)
+                      and root.lower_ in t.split() + fold_title(root.text).split()), None)
         if title and root.lemma_.lower() not in NOT_THE_HOLDER:
             holders = self.kb.holders(title, country or state.focus, day)
             if len(holders) == 1 and not _plural(root):
@@ -328,6 +333,13 @@ class _DocState:
                 rank = RANKS.get(tok.lower_.rstrip("."))
                 if rank:
                     self.ranks[rank] = ref
+
+    def country_in(self, span: Span) -> str | None:
+        """The country of a person named inside a span ("Donald Trump's administration")."""
+        for m in self.mentions:
+            if span.start <= m.token_start and m.token_end <= span.end and m.ref.kind == "person" and m.ref.country:
+                return m.ref.country
+        return None
 
     def by_surname(self, name: str) -> ActorRef | None:
         parts = fold(name).split()
