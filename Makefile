@@ -33,6 +33,7 @@ test: install
 
 bench: install
 	$(BIN)/python scripts/bench_ingest.py
+	$(BIN)/python scripts/bench_extract.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -107,6 +107,9 @@ def same_actor(gold: str | None, pred_id: str | None, pred_name: str | None, kb:
         ids.add(metonym.id)
     if pred_id in ids:
         return True
+    # a unit of the gold organisation ("the Venezuelan army" for "Venezuelan armed forces")
+    if pred_id in kb and ids & set(kb[pred_id].affiliations):
+        return True
     gt, pt = set(g.split()), set(p.split())
     return bool(gt) and bool(pt) and (gt <= pt or pt <= gt)
 

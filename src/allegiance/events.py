@@ -27,6 +27,7 @@ from .temporal import resolve as resolve_date
 
 DATA = Path(__file__).parent / "data" / "events"
 STATUSES = ("occurred", "claimed", "planned", "negated")
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 #: Types whose target is the contender an actor stands with or against.
 _ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
 #: Dependents that are part of an argument's name or description, searched for its actor.
@@ -48,6 +49,9 @@ class Trigger:
     #: the phrase is said of the clause's subject ("Maduro is the legitimate president"): the subject is
     #: the target and whoever says it is the source
     predicate: bool = False
+    #: the phrase is what a speaker says ("grave consequences", "must step down"): the saying is the
+    #: event, so it occurred whatever tense the words are in, and the speaker is the source
+    content: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class TypeSpec:
     target_preps: tuple[str, ...]
     speech_act: bool
     crisis: bool = False
+    default_target: str | None = None
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Lexicon:
     def load(cls, *extra: Path) -> Lexicon:
         types = {
             name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
-                           bool(s.get("speech_act")), bool(s.get("crisis")))
+                           bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -84,7 +89,7 @@ class Lexicon:
                     words = tuple(w.lower() for w in str(e["phrase"]).replace("’", "'").split())
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
-                                   bool(e.get("invert")), bool(e.get("predicate")))
+                                   bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -154,6 +159,7 @@ class EventExtractor:
         self.conditionals = set(cues["planned"]["conditionals"])
         self.report_verbs = set(cues["reported"]["verbs"])
         self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
+        self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
 
     # -- the pass over one article ---------------------------------------------
 
@@ -197,17 +203,21 @@ class EventExtractor:
 
     def _events(self, doc, sent, span, trig, at, quotes, published) -> Iterable[Event]:
         head = _head(span)
-        in_quote = any(a <= head.idx < b for a, b in quotes)
+        quote = next(((a, b) for a, b in quotes if a <= head.idx < b), None)
         reporter_tok = self._reporter(head, sent)
+        self._speaker = self._quote_speaker(doc, quote, quotes, at) if quote else None
+        speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
+        speaker = speaker or self._speaker
         sources, source_by_syntax = self._sources(head, span, at, doc)
         targets = self._targets(head, span, trig, at, doc)
-        speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
-        if speaker is None and in_quote:
-            speaker = self._quote_speaker(sent, quotes, at, doc)
         if trig.predicate:
             if speaker is None:
                 return []  # the author's own description is a label, not an event
             targets, sources, source_by_syntax = sources, [speaker], True
+        if trig.content:
+            if speaker is None:
+                return []
+            sources, source_by_syntax = [speaker], True
         spec = self.lex.types[trig.type]
         if not sources and spec.speech_act and speaker is not None:
             sources, source_by_syntax = [speaker], True
@@ -217,13 +227,17 @@ class EventExtractor:
             return []
         if trig.needs in ("target", "both") and not targets:
             return []
-        status = self._status(head, sent, span)
+        status = "occurred" if trig.content else self._status(head, sent, span)
         if trig.invert and status in ("occurred", "negated"):
             status = "negated" if status == "occurred" else "occurred"
         attributed = None
-        if status == "occurred" and (speaker is not None or self._according_to(sent)):
+        # a reported event is the reporter's claim, unless the reporter is the one acting (an accusation
+        # is made by saying it), or the event is a noun the report takes for granted ("believe US sanctions
+        # caused the crisis")
+        presupposed = head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass", "pobj", "poss", "compound")
+        if status in ("occurred", "planned") and not presupposed and (speaker is not None or self._according_to(sent)):
             speech_by_source = spec.speech_act and (speaker is None or any(s.id == speaker.id for s in sources))
-            speech_by_source = speech_by_source or trig.predicate
+            speech_by_source = speech_by_source or trig.predicate or trig.content
             if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
                 status = "claimed"
                 attributed = speaker or self._according_to_actor(sent, at, doc)
@@ -231,6 +245,11 @@ class EventExtractor:
             targets = [self._leader_of(t) for t in targets]
         when = self._date(sent, head, published)
         where, where_country = self._location(sent, at)
+        if not targets and spec.default_target == "government":
+            country = where_country or self._focus(at)
+            state = self.kb.state(country) if country else None
+            if state is not None and all(s.id != state.id for s in sources):
+                targets = [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
         out = []
         for s in sources or [None]:
             for t in targets or [None]:
@@ -279,7 +298,9 @@ class EventExtractor:
         is "of" or "among" ("members of the Venezuelan military")."""
         if tok.i in at:
             return at[tok.i].ref
-        if tok.lower_ in ("he", "she", "him", "her", "his"):
+        if tok.lower_ in _FIRST_PERSON and self._speaker is not None:
+            return self._speaker  # "we call on ..." inside a quotation: the speaker
+        if tok.lower_ in ("he", "she", "him", "her", "his", "it", "its", "they", "them", "their"):
             m = antecedent(doc, tok)
             return m.ref if m else None
         queue = [c for c in tok.children if c.dep_ in _NAME_DEPS]
@@ -308,7 +329,17 @@ class EventExtractor:
                     refs.append(ref)
         return refs
 
+    def _focus(self, at: dict) -> str | None:
+        """The article's main country: the one its actors most often belong to."""
+        counts: dict[str, int] = {}
+        for m in {id(m): m for m in at.values()}.values():
+            if m.ref.country and not m.ref.provisional:
+                counts[m.ref.country] = counts.get(m.ref.country, 0) + 1
+        return max(counts, key=counts.get) if counts else None
+
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
+        if head.i in at and at[head.i].ref.kind in ("group", "person"):
+            return [at[head.i].ref], True  # an agent noun names its actor: "protesters", "defectors"
         clause = head
         if head.pos_ in ("NOUN", "PROPN") and head.i == clause.i:
             for child in head.children:
@@ -455,14 +486,27 @@ class EventExtractor:
                         return ref
         return None
 
-    def _quote_speaker(self, sent: Span, quotes, at, doc) -> ActorRef | None:
-        """Who says a quotation: the subject of a reporting verb outside the quotation marks."""
-        for tok in sent:
-            if tok.lemma_.lower() in self.report_verbs and not any(a <= tok.idx < b for a, b in quotes):
-                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if subj is not None:
-                    return self._actor_of(subj, at, doc)
-        return None
+    def _quote_speaker(self, doc: Doc, quote: tuple[int, int], quotes, at) -> ActorRef | None:
+        """Who says a quotation: the subject of the reporting verb outside quotation marks nearest to it
+        in its paragraph ("..., Pompeo told the council." / "Silva said: ...")."""
+        text = doc.text
+        para_start = text.rfind("\n", 0, quote[0]) + 1
+        para_end = text.find("\n", quote[1])
+        para_end = len(text) if para_end < 0 else para_end
+        best: tuple[int, Token] | None = None
+        for tok in doc.char_span(para_start, para_end, alignment_mode="expand") or []:
+            if tok.lemma_.lower() not in self.report_verbs or any(a <= tok.idx < b for a, b in quotes):
+                continue
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            distance = tok.idx - quote[1] if tok.idx >= quote[1] else (quote[0] - tok.idx) * 2  # prefer after
+            if best is None or distance < best[0]:
+                best = (distance, subj)
+        if best is None:
+            return None
+        self._speaker = None
+        return self._actor_of(best[1], at, doc)
 
     # -- when and where -------------------------------------------------------------------
 

@@ -60,7 +60,7 @@ NOT_THE_HOLDER = {"wife", "husband", "son", "daughter", "office", "spokesman", "
 RANKS = {"col": "colonel", "colonel": "colonel", "gen": "general", "general": "general", "lt": "lieutenant",
          "lieutenant": "lieutenant", "maj": "major", "major": "major", "capt": "captain", "captain": "captain",
          "adm": "admiral", "admiral": "admiral", "sgt": "sergeant", "sergeant": "sergeant"}
-PRONOUNS = {"he", "him", "his", "she", "her", "hers", "they", "them", "their"}
+PRONOUNS = {"he", "him", "his", "she", "her", "hers", "they", "them", "their", "it", "its"}
 _ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "state", "FAC": "organisation"}
 
 
@@ -426,8 +426,9 @@ def _as_date(value) -> dt.date | None:
 def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     """The person a pronoun refers to, when the text makes it clear.
 
-    Clear means: exactly one distinct person is mentioned between the start of
-    the sentence ``window`` sentences back and the pronoun. With two or more
+    Clear means: exactly one distinct person (for he/she) or one distinct
+    organisation, state or group (for it/they) is mentioned between the start
+    of the sentence ``window`` sentences back and the pronoun. With two or more
     candidates, None: a wrong speaker is worse than no speaker.
     """
     if token.lower_ not in PRONOUNS:
@@ -435,7 +436,7 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     sents = list(doc.sents)
     idx = next(i for i, s in enumerate(sents) if s.start <= token.i < s.end)
     start = sents[max(0, idx - window)].start_char
-    plural = token.lower_ in ("they", "them", "their")
+    plural = token.lower_ in ("they", "them", "their", "it", "its")  # stand for organisations and states
     found: dict[str, Mention] = {}
     for m in doc._.actor_mentions or []:
         if start <= m.start and m.end <= token.idx:
