@@ -221,8 +221,8 @@ class EventExtractor:
         spec = self.lex.types[trig.type]
         if not sources and spec.speech_act and speaker is not None:
             sources, source_by_syntax = [speaker], True
-        if not sources and not targets:
-            return []
+        if not sources and not targets and trig.weight < 0.75 and not self._strong_alone(head, trig):
+            return []  # a weak trigger with nobody acting is more often a figure of speech than an event
         if trig.needs in ("source", "both") and not sources:
             return []
         if trig.needs in ("target", "both") and not targets:
@@ -278,6 +278,11 @@ class EventExtractor:
                     confidence=round(min(1.0, conf), 2), trigger=span.text, trigger_start=span.start_char,
                 ))
         return out
+
+    def _strong_alone(self, head: Token, trig: Trigger) -> bool:
+        """A verb trigger with a subject is an event even when its actors are not named ones
+        ("a minefield explosion killed two youths")."""
+        return head.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
 
     # -- arguments --------------------------------------------------------------------
 
