@@ -52,6 +52,7 @@ class Trigger:
     #: the phrase is what a speaker says ("grave consequences", "must step down"): the saying is the
     #: event, so it occurred whatever tense the words are in, and the speaker is the source
     content: bool = False
+    plover: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class Lexicon:
                     words = tuple(w.lower() for w in str(e["phrase"]).replace("’", "'").split())
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
-                                   bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")))
+                                   bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
+                                   e.get("plover"))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -269,7 +271,8 @@ class EventExtractor:
                 ).hexdigest()
                 out.append(Event(
                     doc_id=doc._.doc_id, event_id=eid, type=etype,
-                    plover={"event": espec.plover, "mode": trig.mode or espec.mode, "context": espec.context},
+                    plover={"event": (trig.plover if etype == trig.type else None) or espec.plover,
+                            "mode": trig.mode or espec.mode, "context": espec.context},
                     source=s, target=t, status=status, attributed_to=attributed,
                     date=when.date if when else None, date_precision=when.precision if when else None,
                     location=where, location_country=where_country,
