@@ -21,10 +21,14 @@ demo: install
 	@mkdir -p $(OUT)
 	@$(BIN)/allegiance ingest $(CORPUS) --db $(DB); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
 	@$(BIN)/allegiance export articles --db $(DB) -o $(OUT)/articles.jsonl
+	@$(BIN)/allegiance export mentions --db $(DB) -o $(OUT)/mentions.jsonl
+	@$(BIN)/allegiance export events --db $(DB) -o $(OUT)/events.jsonl
 	@echo ""
 	@echo "Demo outputs:"
 	@echo "  database  $(abspath $(DB))"
 	@echo "  articles  $(abspath $(OUT)/articles.jsonl)"
+	@echo "  mentions  $(abspath $(OUT)/mentions.jsonl)"
+	@echo "  events    $(abspath $(OUT)/events.jsonl)"
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 test: install
