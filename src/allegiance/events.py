@@ -116,6 +116,22 @@ def default_lexicon() -> Lexicon:
     return Lexicon.load()
 
 
+LEXICONS = Path(__file__).parent / "data" / "lexicons"
+
+
+@lru_cache(maxsize=1)
+def hostile_terms() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Hostile loaded terms (data/lexicons/loaded.yaml), indexed by first word, longest first."""
+    spec = yaml.safe_load((LEXICONS / "loaded.yaml").read_text(encoding="utf-8"))
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for cat in spec["categories"].values():
+        if cat.get("hostile"):
+            for term in cat["terms"]:
+                words = tuple(str(term).lower().split())
+                index.setdefault(words[0], []).append(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
 def crisis_types() -> set[str]:
     return {name for name, spec in default_lexicon().types.items() if spec.crisis}
 
@@ -162,6 +178,7 @@ class EventExtractor:
         self.report_verbs = set(cues["reported"]["verbs"])
         self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
+        self.hostile = hostile_terms()
 
     # -- the pass over one article ---------------------------------------------
 
@@ -175,11 +192,18 @@ class EventExtractor:
         published = _as_date(doc._.published)
         events: dict[tuple, Event] = {}
         for sent in doc.sents:
-            for span, trig in self._matches(sent):
-                for ev in self._events(doc, sent, span, trig, at, quotes, published):
-                    key = (ev.start, ev.type, ev.source.id if ev.source else None, ev.target.id if ev.target else None)
-                    if key not in events or events[key].confidence < ev.confidence:
-                        events[key] = ev
+            matches = self._matches(sent)
+            demands = {_head(span).i for span, trig in matches if trig.type == "DEMAND"}
+            # what a demand asks for has not happened: "called on the council to support Guaidó"
+            matches = [(span, trig) for span, trig in matches
+                       if trig.type == "DEMAND" or not _requested(_head(span), demands)]
+            found = [ev for span, trig in matches for ev in self._events(doc, sent, span, trig, at, quotes, published)]
+            if not any(ev.type == "ACCUSE" for ev in found):
+                found += self._accusations(doc, sent, at, quotes, published)
+            for ev in found:
+                key = (ev.start, ev.type, ev.source.id if ev.source else None, ev.target.id if ev.target else None)
+                if key not in events or events[key].confidence < ev.confidence:
+                    events[key] = ev
         return sorted(events.values(), key=lambda e: (e.start, e.trigger_start, e.type))
 
     def _matches(self, sent: Span) -> list[tuple[Span, Trigger]]:
@@ -193,9 +217,12 @@ class EventExtractor:
                     if end is None or (trig.pos and tok.pos_ != trig.pos and not (trig.pos == "VERB" and tok.pos_ == "AUX")):
                         continue
                     found.append((doc[tok.i : end], trig))
-        # the same words matching several phrases of one type: keep the longest
+        # words inside a longer matched phrase belong to it: "declaration of support" is a recognition,
+        # not also a pledge of loyalty; the same phrase may still name several types
+        kept = [(span, trig) for span, trig in found
+                if not any(o.start <= span.start and span.end <= o.end and len(o) > len(span) for o, _ in found)]
         best: dict[tuple[int, str], tuple[Span, Trigger]] = {}
-        for span, trig in found:
+        for span, trig in kept:
             k = (span.start, trig.type)
             if k not in best or len(span) > len(best[k][0]):
                 best[k] = (span, trig)
@@ -263,24 +290,72 @@ class EventExtractor:
                         if s.kind == kind or kind in s.sectors:
                             etype = other
                             break
-                espec = self.lex.types[etype]
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
-                eid = hashlib.blake2b(
-                    f"{doc._.doc_id}|{sent.start_char}|{span.start_char}|{etype}|{s and s.id}|{t and t.id}".encode(),
-                    digest_size=8,
-                ).hexdigest()
-                out.append(Event(
-                    doc_id=doc._.doc_id, event_id=eid, type=etype,
-                    plover={"event": (trig.plover if etype == trig.type else None) or espec.plover,
-                            "mode": trig.mode or espec.mode, "context": espec.context},
-                    source=s, target=t, status=status, attributed_to=attributed,
-                    date=when.date if when else None, date_precision=when.precision if when else None,
-                    location=where, location_country=where_country,
-                    sentence=sent.text.rstrip(), start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
-                    outlet=doc._.outlet,
-                    confidence=round(min(1.0, conf), 2), trigger=span.text, trigger_start=span.start_char,
-                ))
+                out.append(self._record(doc, sent, span, etype, (trig.plover if etype == trig.type else None),
+                                        trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
+
+    def _record(self, doc, sent, span, etype, plover, mode, s, t, status, attributed, when, where, conf) -> Event:
+        espec = self.lex.types[etype]
+        eid = hashlib.blake2b(
+            f"{doc._.doc_id}|{sent.start_char}|{span.start_char}|{etype}|{s and s.id}|{t and t.id}".encode(), digest_size=8
+        ).hexdigest()
+        text = sent.text.rstrip()
+        return Event(
+            doc_id=doc._.doc_id, event_id=eid, type=etype,
+            plover={"event": plover or espec.plover, "mode": mode or espec.mode, "context": espec.context},
+            source=s, target=t, status=status, attributed_to=attributed,
+            date=when.date if when else None, date_precision=when.precision if when else None,
+            location=where[0], location_country=where[1],
+            sentence=text, start=sent.start_char, end=sent.start_char + len(text), outlet=doc._.outlet,
+            confidence=round(min(1.0, conf), 2), trigger=span.text, trigger_start=span.start_char,
+        )
+
+    # -- accusations made without an accusing verb ----------------------------------
+
+    def _accusations(self, doc: Doc, sent: Span, at, quotes, published) -> list[Event]:
+        """A speaker who uses hostile words about an actor accuses that actor ("“There is an extremist elite
+        that rules the United States,” he said"). Needs a speaker, a hostile term in what is said, and an
+        actor other than the speaker in it."""
+        speaker, content = self._speech(doc, sent, quotes, at)
+        if speaker is None or not content:
+            return []
+        term = self._hostile_term(content)
+        if term is None:
+            return []
+        candidates = [at[t.i] for t in content if t.i in at and at[t.i].ref.id != speaker.id]
+        if not candidates:
+            return []
+        target = min(candidates, key=lambda m: abs(m.token_start - term.start)).ref
+        when = self._date(sent, term.root, published)
+        return [self._record(doc, sent, term, "ACCUSE", None, None, speaker, target, "occurred", None, when,
+                             self._location(sent, at), 0.55)]
+
+    def _speech(self, doc, sent, quotes, at) -> tuple[ActorRef | None, list[Token]]:
+        """Who speaks in a sentence, and the words they say."""
+        inside = [t for t in sent if any(a <= t.idx < b for a, b in quotes)]
+        for tok in sent:
+            if tok.lemma_.lower() in self.report_verbs and tok.pos_ in ("VERB", "AUX") and tok not in inside:
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is None:
+                    continue
+                self._speaker = None
+                speaker = self._actor_of(subj, at, doc)
+                said = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis", "dobj", "xcomp")]
+                content = [t for c in said for t in c.subtree] + inside
+                return speaker, content
+        if inside:
+            quote = next((a, b) for a, b in quotes if a <= inside[0].idx < b)
+            return self._quote_speaker(doc, quote, quotes, at), inside
+        return None, []
+
+    def _hostile_term(self, tokens: list[Token]) -> Span | None:
+        for i, tok in enumerate(tokens):
+            for words in self.hostile.get(_norm(tok)[1], ()) + self.hostile.get(_norm(tok)[0], ()):
+                end = _match_at(tok.doc, tok.i, words, tok.sent.end)
+                if end is not None:
+                    return tok.doc[tok.i : end]
+        return None
 
     def _strong_alone(self, head: Token, trig: Trigger) -> bool:
         """A verb trigger with a subject is an event even when its actors are not named ones
@@ -348,6 +423,9 @@ class EventExtractor:
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
         if head.i in at and at[head.i].ref.kind in ("group", "person"):
             return [at[head.i].ref], True  # an agent noun names its actor: "protesters", "defectors"
+        for child in head.children:  # "Guaidó's calls", whatever the tagger made of "calls"
+            if child.dep_ == "poss" and child.i in at:
+                return [at[child.i].ref], True
         clause = head
         if head.pos_ in ("NOUN", "PROPN") and head.i == clause.i:
             for child in head.children:
@@ -389,7 +467,10 @@ class EventExtractor:
                 continue
             if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
                 refs = self._with_conjuncts(verb.head, at, doc)
-                return refs, bool(refs)
+                if refs or verb.head.dep_ not in ("dobj", "pobj", "attr") or verb.head.head.pos_ != "VERB":
+                    return refs, bool(refs)
+                verb = verb.head.head  # "sent a letter asking ...": whoever sent it asks
+                continue
             break
         return [], False
 
@@ -569,6 +650,17 @@ def _listed_members(tok: Token) -> list[Token]:
             if objs:
                 return [objs[0], *_conjuncts(objs[0])]
     return []
+
+
+def _requested(tok: Token, demands: set[int]) -> bool:
+    """Whether a word is the content of a demand ("urged the military to back Guaidó")."""
+    for _ in range(3):
+        if tok.dep_ not in ("xcomp", "ccomp", "advcl", "pobj", "prep", "dobj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.i in demands:
+            return True
+    return False
 
 
 def _by_phrase(verb: Token) -> Token | None:
