@@ -270,6 +270,13 @@ class EventExtractor:
             if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
                 status = "claimed"
                 attributed = speaker or self._according_to_actor(sent, at, doc)
+        nearest = False
+        if not targets and spec.default_target is None and (sources or trig.weight >= 0.75):
+            targets = self._nearest(sent, head, at, exclude={s.id for s in sources}, after=True)
+            nearest = bool(targets)
+        if not sources and not trig.predicate:
+            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False)
+            nearest = nearest or bool(sources)
         if trig.type in _ALLEGIANCE_TYPES:
             targets = [self._leader_of(t) for t in targets]
         when = self._date(sent, head, published)
@@ -291,6 +298,7 @@ class EventExtractor:
                             etype = other
                             break
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
+                conf *= 0.8 if nearest else 1.0
                 out.append(self._record(doc, sent, span, etype, (trig.plover if etype == trig.type else None),
                                         trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
@@ -356,6 +364,24 @@ class EventExtractor:
                 if end is not None:
                     return tok.doc[tok.i : end]
         return None
+
+    def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool) -> list[ActorRef]:
+        """When the parse gives no argument, the closest actor on the expected side of the trigger, within
+        its clause: objects follow their verb, subjects precede it. Places named with "in", "at"... are
+        settings, not actors."""
+        best = None
+        for i, m in {id(m): m for m in at.values()}.items():
+            if not (sent.start <= m.token_start < sent.end) or m.ref.id in exclude:
+                continue
+            if (m.token_start > head.i) != after or m.token_start == head.i:
+                continue
+            tok = sent.doc[m.token_start]
+            if tok.head.lower_ in ("in", "at", "near", "outside", "inside", "from", "across") and m.ref.kind == "state":
+                continue
+            distance = abs(m.token_start - head.i)
+            if distance <= 20 and (best is None or distance < best[0]):
+                best = (distance, m.ref)
+        return [best[1]] if best else []
 
     def _strong_alone(self, head: Token, trig: Trigger) -> bool:
         """A verb trigger with a subject is an event even when its actors are not named ones
