@@ -24,13 +24,13 @@ def crisis(shared):
 
 
 def test_event_types(crisis):
-    assert crisis["type"]["f1"] >= 0.575 - MARGIN
+    assert crisis["type"]["f1"] >= 0.614 - MARGIN
     assert crisis["type"]["gold"] == 317
 
 
 def test_full_match_and_status(crisis):
-    assert crisis["full_match"]["f1"] >= 0.133 - MARGIN
-    assert crisis["status_accuracy"] >= 0.789 - MARGIN
+    assert crisis["full_match"]["f1"] >= 0.191 - MARGIN
+    assert crisis["status_accuracy"] >= 0.811 - MARGIN
     assert crisis["gold_sentences_not_found"] <= 5
 
 
@@ -38,7 +38,7 @@ def test_plover_gold_standard(shared):
     gold = shared / "gold" / "plover-gsr"
     report = evaluate([gold], [gold / "articles.jsonl"]).as_dict()["plover"]
     assert report["sentences"] == 322
-    assert report["share"] >= 0.661 - MARGIN
+    assert report["share"] >= 0.658 - MARGIN
 
 
 def test_scoring_on_a_small_gold_written_here(tmp_path):
