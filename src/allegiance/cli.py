@@ -139,7 +139,7 @@ def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes:
 def _print_extract(summary: ExtractSummary) -> None:
     c = summary.counts
     out.print(
-        f"extracted {c.get('extracted', 0)} article(s): {c.get('mentions', 0)} actor mentions, {c.get('events', 0)} events"
+        f"extracted {c.get('extracted', 0)} article(s): {c.get('mentions', 0)} actor mentions, {c.get('events', 0)} events, {c.get('quotes', 0)} quotations"
         + (f"; {c['skipped (non-English)']} non-English article(s) skipped" if c.get("skipped (non-English)") else "")
     )
 
@@ -240,6 +240,11 @@ def eval_cmd(
         out.print(f"status accuracy: {ev['status_accuracy']:.3f} over {ev['status_evaluated']} matched gold events")
         if ev["gold_sentences_not_found"]:
             out.print(f"gold sentences not found in the stored text: {ev['gold_sentences_not_found']}")
+    if "quotes" in report:
+        q = report["quotes"]
+        m = q["quote"]
+        out.print(f"quotes: F1 {m['f1']:.3f} (P {m['precision']:.3f}, R {m['recall']:.3f}; {m['tp']} / {m['pred']} / {m['gold']}), "
+                  f"speaker accuracy {q['speaker_accuracy']:.3f} over {q['speaker_evaluated']} matched quotes")
     if "plover" in report:
         p = report["plover"]
         out.print(f"PLOVER: {p['share']:.3f} of sentences ({p['hits']}/{p['sentences']}) get their gold PLOVER type")

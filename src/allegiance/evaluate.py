@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from .events import crisis_types
 from .ingest import ingest
 from .kb import KnowledgeBase, fold
@@ -55,6 +57,9 @@ class Report:
     status_correct: int = 0
     status_total: int = 0
     per_type: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    quotes: PRF = field(default_factory=PRF)
+    speaker_correct: int = 0
+    speaker_total: int = 0
     plover_hits: int = 0
     plover_total: int = 0
     gold_sentences_missing: int = 0
@@ -76,6 +81,10 @@ class Report:
                 "per_type": {t: p.as_dict() for t, p in sorted(self.per_type.items())},
                 "gold_sentences_not_found": self.gold_sentences_missing,
             }
+        if self.quotes.gold:
+            out["quotes"] = {"quote": self.quotes.as_dict(), "speaker_accuracy": round(
+                self.speaker_correct / self.speaker_total if self.speaker_total else 0.0, 3),
+                "speaker_evaluated": self.speaker_total}
         if self.plover_total:
             out["plover"] = {"share": round(self.plover_share, 3), "hits": self.plover_hits, "sentences": self.plover_total}
         return out
@@ -111,7 +120,9 @@ def same_actor(gold: str | None, pred_id: str | None, pred_name: str | None, kb:
     if pred_id in kb and ids & set(kb[pred_id].affiliations):
         return True
     gt, pt = set(g.split()), set(p.split())
-    return bool(gt) and bool(pt) and (gt <= pt or pt <= gt)
+    if gt and pt and (gt <= pt or pt <= gt):
+        return True
+    return fuzz.ratio(g, p) >= 90  # a spelling variant of the same name ("WikiLeak" / "WikiLeaks")
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -135,10 +146,15 @@ def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), pr
                 'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '
                 "FROM events"
             ).fetchall()
+            quote_rows = store.con.execute(
+                "SELECT doc_id, quote, speaker_id, speaker_name FROM quotes WHERE kind = 'direct'").fetchall()
     preds: dict[str, list[tuple]] = defaultdict(list)
     for r in rows:
         preds[r[0]].append(r)
     for gold_dir in gold_dirs:
+        quotes_file = Path(gold_dir) / "quotes.jsonl"
+        if quotes_file.exists():
+            _score_quotes(_read_jsonl(quotes_file), quote_rows, kb, report)
         events_file = Path(gold_dir) / "events.jsonl"
         if not events_file.exists():
             continue
@@ -148,6 +164,42 @@ def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), pr
         else:
             _score_events(gold, preds, texts, kb, report)
     return report
+
+
+def _norm_quote(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def quote_match(gold: str, pred: str) -> bool:
+    """The same quotation: equal words, or one holding the other and most of its length (a quotation
+    split or joined differently at a paragraph break)."""
+    g, p = _norm_quote(gold), _norm_quote(pred)
+    if not g or not p:
+        return False
+    if g == p:
+        return True
+    gs, ps = " ".join(g), " ".join(p)
+    if (gs in ps or ps in gs) and min(len(g), len(p)) >= 0.7 * max(len(g), len(p)):
+        return True
+    common = len(set(g) & set(p))
+    return common / max(len(set(g)), len(set(p))) >= 0.8
+
+
+def _score_quotes(gold: list[dict], rows: list[tuple], kb: KnowledgeBase, report: Report) -> None:
+    docs = {g["doc_id"] for g in gold}
+    preds = [r for r in rows if r[0] in docs]
+    report.quotes.gold += len(gold)
+    report.quotes.pred += len(preds)
+    used: set[int] = set()
+    for g in gold:
+        match = next((i for i, r in enumerate(preds) if i not in used and r[0] == g["doc_id"]
+                      and quote_match(g["quote"], r[1])), None)
+        if match is None:
+            continue
+        used.add(match)
+        report.quotes.tp += 1
+        report.speaker_total += 1
+        report.speaker_correct += same_actor(g.get("speaker"), preds[match][2], preds[match][3], kb)
 
 
 def _score_plover(gold: list[dict], preds, report: Report) -> None:

@@ -22,6 +22,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .kb import KnowledgeBase
+from .quotes import quote_at
 from .resolve import ActorRef, Mention, antecedent
 from .temporal import resolve as resolve_date
 
@@ -32,7 +33,6 @@ _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
 #: Dependents that are part of an argument's name or description, searched for its actor.
 _NAME_DEPS = ("compound", "flat", "appos", "amod", "nmod", "poss", "npadvmod", "nummod", "det")
-_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,8 @@ class EventExtractor:
         for m in mentions:
             for i in range(m.token_start, m.token_end):
                 at.setdefault(i, m)
-        quotes = _quote_spans(doc.text)
+        # quotations come from the quotes stage, which runs first and knows their speakers
+        quotes = [(q.start, q.end) for q in doc._.quotes or [] if q.kind == "direct"]
         published = _as_date(doc._.published)
         events: dict[tuple, Event] = {}
         for sent in doc.sents:
@@ -234,7 +235,7 @@ class EventExtractor:
         head = _head(span)
         quote = next(((a, b) for a, b in quotes if a <= head.idx < b), None)
         reporter_tok = self._reporter(head, sent)
-        self._speaker = self._quote_speaker(doc, quote, quotes, at) if quote else None
+        self._speaker = _quote_speaker(doc, quote)
         speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
         speaker = speaker or self._speaker
         sources, source_by_syntax = self._sources(head, span, at, doc)
@@ -354,7 +355,7 @@ class EventExtractor:
                 return speaker, content
         if inside:
             quote = next((a, b) for a, b in quotes if a <= inside[0].idx < b)
-            return self._quote_speaker(doc, quote, quotes, at), inside
+            return _quote_speaker(doc, quote), inside
         return None, []
 
     def _hostile_term(self, tokens: list[Token]) -> Span | None:
@@ -601,28 +602,6 @@ class EventExtractor:
                         return ref
         return None
 
-    def _quote_speaker(self, doc: Doc, quote: tuple[int, int], quotes, at) -> ActorRef | None:
-        """Who says a quotation: the subject of the reporting verb outside quotation marks nearest to it
-        in its paragraph ("..., Pompeo told the council." / "Silva said: ...")."""
-        text = doc.text
-        para_start = text.rfind("\n", 0, quote[0]) + 1
-        para_end = text.find("\n", quote[1])
-        para_end = len(text) if para_end < 0 else para_end
-        best: tuple[int, Token] | None = None
-        for tok in doc.char_span(para_start, para_end, alignment_mode="expand") or []:
-            if tok.lemma_.lower() not in self.report_verbs or any(a <= tok.idx < b for a, b in quotes):
-                continue
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is None:
-                continue
-            distance = tok.idx - quote[1] if tok.idx >= quote[1] else (quote[0] - tok.idx) * 2  # prefer after
-            if best is None or distance < best[0]:
-                best = (distance, subj)
-        if best is None:
-            return None
-        self._speaker = None
-        return self._actor_of(best[1], at, doc)
-
     # -- when and where -------------------------------------------------------------------
 
     def _date(self, sent: Span, head: Token, published):
@@ -719,12 +698,9 @@ def _dominated_by(tok: Token, top: Token) -> bool:
     return False
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges inside paired quotation marks (a cheap pass; the quotes stage does it fully)."""
-    spans = []
-    for m in re.finditer(r"“[^”]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»]{1,2000}»", text):
-        spans.append((m.start(), m.end()))
-    return spans
+def _quote_speaker(doc: Doc, quote: tuple[int, int] | None) -> ActorRef | None:
+    q = quote_at(doc, quote[0]) if quote else None
+    return q.speaker if q else None
 
 
 def _as_date(value) -> dt.date | None:

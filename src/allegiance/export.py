@@ -61,6 +61,16 @@ EXPORTS: dict[str, Export] = {
         """,
         help="one row per event, source actor and target actor, with its evidence sentence and offsets",
     ),
+    "quotes": Export(
+        fields=("doc_id", "quote_id", "kind", "quote", "speaker", "speaker_id", "speaker_mention", "cue", "start",
+                "end", "outlet"),
+        query="""
+            SELECT q.doc_id, q.quote_id, q.kind, q.quote, q.speaker_name, q.speaker_id, q.speaker_mention, q.cue,
+                   q.start, q."end", a.outlet
+            FROM quotes q JOIN articles a USING (doc_id) ORDER BY q.doc_id, q.start
+        """,
+        help="direct quotations and reported speech, with speakers and character offsets",
+    ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
         query="""

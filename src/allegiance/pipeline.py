@@ -18,12 +18,13 @@ from spacy.language import Language
 
 from .events import Event, EventExtractor
 from .kb import KnowledgeBase
+from .quotes import Quote, QuoteExtractor
 from .nlp import load_pipeline
 from .resolve import ActorRef, ActorResolver, Mention, register_extensions
 from .store import Store
 
 #: Bump when extraction output changes, so stored results are redone.
-VERSION = "events-1"
+VERSION = "quotes-1"
 BATCH = 32
 
 
@@ -41,6 +42,7 @@ class Extractor:
         self.nlp = nlp or load_pipeline()
         self.kb = kb
         self.actors = ActorResolver(self.nlp, kb)
+        self.quotes = QuoteExtractor()
         self.events = EventExtractor(kb)
 
     def docs(self, articles: Iterable[tuple], processes: int = 1):
@@ -65,6 +67,16 @@ def _actor_cols(prefix: str, ref: ActorRef | None) -> dict:
         return {f"{prefix}_{k}": None for k in ("id", "name", "mention", "kind", "country", "sectors")}
     return {f"{prefix}_id": ref.id, f"{prefix}_name": ref.name, f"{prefix}_mention": ref.mention,
             f"{prefix}_kind": ref.kind, f"{prefix}_country": ref.country, f"{prefix}_sectors": ref.sectors}
+
+
+def quote_rows(quotes: list[Quote]) -> list[dict]:
+    return [
+        {"doc_id": q.doc_id, "quote_id": q.quote_id, "kind": q.kind, "quote": q.text, "start": q.start,
+         "end": q.end, "cue": q.cue, "speaker_mention": q.speaker_mention,
+         **{k.replace("source", "speaker"): v for k, v in _actor_cols("source", q.speaker).items()
+            if k in ("source_id", "source_name", "source_kind", "source_country")}}
+        for q in quotes
+    ]
 
 
 def event_rows(events: list[Event]) -> list[dict]:
@@ -98,12 +110,15 @@ def extract(
         hashes = {doc_id: h for doc_id, _, _, _, h in todo}
         rows = ((doc_id, text, published, outlet) for doc_id, text, published, outlet, _ in todo)
         for doc in extractor.docs(rows, processes=processes):
+            quotes = extractor.quotes(doc)
             events = extractor.events(doc)
             done.append((doc._.doc_id, hashes[doc._.doc_id], {
-                "mentions": mention_rows(doc._.doc_id, doc._.actor_mentions), "events": event_rows(events)}))
+                "mentions": mention_rows(doc._.doc_id, doc._.actor_mentions), "events": event_rows(events),
+                "quotes": quote_rows(quotes)}))
             summary.counts["extracted"] += 1
             summary.counts["mentions"] += len(doc._.actor_mentions)
             summary.counts["events"] += len(events)
+            summary.counts["quotes"] += sum(q.kind == "direct" for q in quotes)
             if on_article:
                 on_article(doc._.doc_id)
             if len(done) >= BATCH:

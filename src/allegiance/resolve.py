@@ -367,7 +367,7 @@ def _trim(span: Span) -> Span | None:
     """Drop a possessive ending and words the tagger swept in ("Echoing Altimari's" -> "Altimari")."""
     start, end = span.start, span.end
     doc = span.doc
-    while end > start and doc[end - 1].tag_ == "POS":
+    while end > start and doc[end - 1].tag_ == "POS" and doc[end - 1].lower_ in ("'s", "’s", "'", "’"):
         end -= 1
     while start < end and (doc[start].pos_ in ("VERB", "ADV", "PUNCT", "CCONJ") or doc[start].is_punct):
         start += 1

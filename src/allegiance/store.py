@@ -53,6 +53,11 @@ RESULT_SCHEMAS = {
         ("location", _S), ("location_country", _S), ("sentence", _S), ("start", _I), ("end", _I), ("trigger", _S),
         ("trigger_start", _I), ("confidence", pa.float64()),
     ]),
+    "quotes": pa.schema([
+        ("doc_id", _S), ("quote_id", _S), ("kind", _S), ("quote", _S), ("start", _I), ("end", _I), ("cue", _S),
+        ("speaker_id", _S), ("speaker_name", _S), ("speaker_kind", _S), ("speaker_country", _S),
+        ("speaker_mention", _S),
+    ]),
 }
 
 

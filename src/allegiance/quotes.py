@@ -1,0 +1,364 @@
+"""Quotations: who said what, in the words of the text.
+
+Two layouts are read:
+
+- **Quotation marks** (“…”, "…", «…», and ‘…’ when it is not an apostrophe): paired within a
+  paragraph; a quotation that runs over several paragraphs repeats its opening mark at the start of
+  each and closes only at the end. A mark that is never closed is dropped at the end of its
+  paragraph, so a stray mark can never swallow the rest of the article. One to three words in marks
+  are scare quotes, not quotations.
+- **Dashes and bullets** (interview transcripts, translated news): a paragraph opened by "–", "—" or
+  "•" is speech. An attribution inside it ("…, – he said", "…, the professor Andrei Manoylo said")
+  names the speaker and is not part of the quotation; a dash paragraph that asks (ends with "?", or is
+  answered by a bullet) is the interviewer's; bullets and the plain paragraphs that follow them are
+  the interviewee's.
+
+Speakers are found, in order: the subject of a reporting verb outside the marks in the quotation's
+sentence, then in its paragraph (nearest after the quotation first), then the speaker of the
+quotation just before, when the paragraph continues it. Speakers are resolved actors; None when the
+text does not say.
+
+Indirect speech ("Pompeo said that Maduro was planning to leave", "according to the Times, ...")
+is kept too, with ``kind="indirect"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from .resolve import HONORIFICS, ActorRef, Mention, slug
+
+DATA = Path(__file__).parent / "data" / "events"
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+_DASHES = ("– ", "— ", "- ", "• ", "–", "—", "•")
+#: "…, – he said." / "…, – said the Secretary of State." at the end of a dash paragraph
+_DASH_ATTRIBUTION = re.compile(r",?\s+[–—-]\s+(?P<attr>[^–—]{2,200})$")
+MIN_WORDS = 4
+#: Dependents that belong to a speaker phrase's own words (not its prepositional phrases).
+_NAME_DEPS = ("compound", "appos", "flat", "nmod", "amod", "poss", "det", "acl")
+
+
+@dataclass
+class Quote:
+    doc_id: str
+    quote_id: str
+    kind: str  # direct | indirect
+    text: str
+    start: int
+    end: int
+    speaker: ActorRef | None
+    cue: str | None
+    outlet: str | None = None
+    #: the speaker's words as written ("he", "the Secretary of State")
+    speaker_mention: str | None = None
+
+
+@lru_cache(maxsize=1)
+def report_verbs() -> frozenset[str]:
+    cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
+    return frozenset(cues["reported"]["verbs"]) | frozenset(cues["reported"].get("speech_verbs", []))
+
+
+def register_extensions() -> None:
+    if not Doc.has_extension("quotes"):
+        Doc.set_extension("quotes", default=None)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"\n+", text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def mark_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the words inside paired quotation marks, marks excluded."""
+    found: list[tuple[int, int]] = []
+    paras = _paragraphs(text)
+    pending: tuple[int, str] | None = None  # an open quotation carried into the next paragraph
+    for pi, (a, b) in enumerate(paras):
+        open_at, opener, i = None, "", a
+        if pending is not None and text[a] == pending[1]:
+            open_at, opener, i = pending[0], pending[1], a + 1  # the opening mark repeated: same quotation
+        pending = None
+        while i < b:
+            ch = text[i]
+            if open_at is None:
+                if ch in _OPEN_CLOSE or ch == '"' or (ch == "‘" and (i == a or not text[i - 1].isalnum())):
+                    open_at, opener = i + 1, ch
+            elif _closes(text, i, b, opener):
+                found.append((open_at, i))
+                open_at = None
+            elif ch in _OPEN_CLOSE and opener != "‘":
+                open_at, opener = i + 1, ch  # a new opening before a close: the first mark was stray
+            i += 1
+        nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
+        if open_at is not None and nxt is not None and text[nxt] == opener:
+            pending = (open_at, opener)
+        # otherwise an unclosed mark is dropped here: it never swallows the next paragraph
+    return found
+
+
+def _closes(text: str, i: int, end: int, opener: str) -> bool:
+    ch = text[i]
+    if opener in _OPEN_CLOSE:
+        return ch == _OPEN_CLOSE[opener]
+    if opener == '"':
+        return ch == '"'
+    return ch == "’" and (i + 1 >= end or not text[i + 1].isalnum())  # not an apostrophe
+
+
+def _clean_bounds(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \n\t“\"«‘":
+        s += 1
+    while e > s and text[e - 1] in " \n\t,;:”\"»’–—-":
+        e -= 1
+    return s, e
+
+
+class QuoteExtractor:
+    def __init__(self) -> None:
+        register_extensions()
+        self.verbs = report_verbs() | {"stress", "emphasize", "emphasise", "reply", "answer", "respond", "warn",
+                                       "ask", "exclaim", "recall", "conclude", "continue", "point", "acknowledge",
+                                       "admit", "announce", "declare", "say", "tell", "add", "write", "tweet"}
+
+    def __call__(self, doc: Doc) -> list[Quote]:
+        at: dict[int, Mention] = {}
+        for m in doc._.actor_mentions or []:
+            for i in range(m.token_start, m.token_end):
+                at.setdefault(i, m)
+        text = doc.text
+        quotes: list[Quote] = []
+        marked = [(s, e) for s, e in mark_spans(text)]
+        covered: list[tuple[int, int]] = []
+        # dash and bullet paragraphs first: their marks are part of the speech
+        last_speaker: tuple[ActorRef | None, str | None] = (None, None)
+        interviewee: tuple[ActorRef | None, str | None] = (None, None)
+        paras = _paragraphs(text)
+        prev_kind = None
+        for pi, (a, b) in enumerate(paras):
+            para = text[a:b]
+            stripped = para.lstrip()
+            lead = len(para) - len(stripped)
+            marker = next((d for d in _DASHES if stripped.startswith(d)), None)
+            if marker is None:
+                if prev_kind == "answer" and interviewee[0] is not None and not _has_speech_verb(doc, a, b, self.verbs):
+                    nxt = text[paras[pi + 1][0]:paras[pi + 1][1]].lstrip() if pi + 1 < len(paras) else ""
+                    if nxt.startswith(_DASHES):  # a plain paragraph between an answer and the next question
+                        s, e = _clean_bounds(text, a, b)
+                        quotes.append(self._make(doc, "direct", s, e, interviewee[0], None, interviewee[1]))
+                        covered.append((a, b))
+                        continue
+                prev_kind = None
+                continue
+            s = a + lead + len(marker)
+            e = b
+            nxt = text[paras[pi + 1][0]:paras[pi + 1][1]].lstrip() if pi + 1 < len(paras) else ""
+            speaker: tuple[ActorRef | None, str | None]
+            cue = None
+            if marker.strip() == "•":
+                speaker, kind = interviewee, "answer"
+            elif stripped.rstrip().endswith("?") or nxt.startswith("•"):
+                speaker, kind = (None, None), "question"
+            else:
+                m = _DASH_ATTRIBUTION.search(text, s, e)
+                attribution = self._attribution(doc, a + lead, b, at)
+                if m and attribution[0] is not None or (m and attribution[1]):
+                    e = m.start()
+                    speaker, cue = (attribution[0], attribution[1]), attribution[2]
+                elif attribution[0] is not None and attribution[3] is not None and attribution[3] > s + 20:
+                    e = attribution[3]  # "…, the professor Andrei Manoylo said."
+                    speaker, cue = (attribution[0], attribution[1]), attribution[2]
+                else:
+                    speaker = last_speaker
+                kind = "speech"
+                last_speaker = speaker if speaker[0] is not None else last_speaker
+                if speaker[0] is not None:
+                    interviewee = speaker
+            s, e = _clean_bounds(text, s, e)
+            if len(text[s:e].split()) >= 1 and e > s:
+                quotes.append(self._make(doc, "direct", s, e, speaker[0], cue, speaker[1]))
+                covered.append((a, b))
+            prev_kind = kind
+        # quotation marks elsewhere
+        prev: Quote | None = None
+        for s, e in marked:
+            if any(a <= s < b for a, b in covered):
+                continue
+            s, e = _clean_bounds(text, s, e)
+            if len(text[s:e].split()) < MIN_WORDS:
+                continue  # scare quotes
+            speaker, mention, cue = self._speaker(doc, s, e, marked, at)
+            if speaker is None and prev is not None and _continues(text, prev.end, s):
+                speaker, mention, cue = prev.speaker, prev.speaker_mention, prev.cue
+            q = self._make(doc, "direct", s, e, speaker, cue, mention)
+            quotes.append(q)
+            prev = q
+        quotes += self._indirect(doc, marked, at)
+        quotes.sort(key=lambda q: q.start)
+        self._carry_over(doc, quotes, at)
+        doc._.quotes = quotes
+        return quotes
+
+    def _carry_over(self, doc: Doc, quotes: list[Quote], at) -> None:
+        """Speakers written as "he", "she" or "the minister": the person last quoted, if they were quoted
+        within the last three paragraphs, else the person named last before the quotation. News
+        introduces a speaker once by name and then goes on with pronouns."""
+        people = sorted({id(m): m for m in at.values() if m.ref.kind == "person"}.values(), key=lambda m: m.start)
+        # people who are the subject of something, most often the one a later "he" means
+        subjects = [m for m in people if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")
+                    or doc[m.token_start:m.token_end].root.head.dep_ in ("nsubj", "nsubjpass")]
+        last: Quote | None = None
+        for q in quotes:
+            if q.speaker is None and q.speaker_mention:
+                recent = last is not None and last.speaker is not None and doc.text.count("\n", last.end, q.start) <= 6
+                if recent and last.speaker.kind == "person":
+                    q.speaker = last.speaker
+                else:
+                    for pool in (subjects, people):
+                        before = [m for m in pool if m.end <= q.start and doc.text.count("\n", m.end, q.start) <= 4]
+                        if before:
+                            q.speaker = before[-1].ref
+                            break
+            if q.speaker is not None:
+                last = q
+
+    # -- pieces ------------------------------------------------------------------------
+
+    def _make(self, doc: Doc, kind: str, s: int, e: int, speaker: ActorRef | None, cue: str | None,
+              mention: str | None) -> Quote:
+        qid = hashlib.blake2b(f"{doc._.doc_id}|{kind}|{s}|{e}".encode(), digest_size=8).hexdigest()
+        return Quote(doc._.doc_id, qid, kind, doc.text[s:e], s, e, speaker, cue, doc._.outlet, mention)
+
+    def _actor(self, tok: Token, at, doc) -> tuple[ActorRef | None, str | None]:
+        """The actor a speaker phrase names: the mention on its head, else a person (then anything)
+        named in its own words ("the professor ... Andrei Manoylo", not the "Moscow" of his university).
+        A pronoun or a description ("the minister") is left for :meth:`_carry_over`; a name the resolver
+        did not know becomes a provisional person."""
+        if tok.i in at:
+            return at[tok.i].ref, at[tok.i].text
+        own, queue = [], [tok]
+        while queue:
+            t = queue.pop(0)
+            own.append(t)
+            queue.extend(c for c in t.children if c.dep_ in _NAME_DEPS)
+        named = [at[t.i] for t in own if t.i in at]
+        people = [m for m in named if m.ref.kind == "person"]
+        if people or named:
+            m = (people or named)[0]
+            return m.ref, m.text
+        if tok.ent_type_ == "PERSON" and tok.lower_ not in HONORIFICS:
+            name = " ".join(t.text for t in sorted(own, key=lambda t: t.i) if t.ent_type_ == "PERSON")
+            return ActorRef(f"unknown:person:{slug(name)}", name, name, "person", None, [], provisional=True), name
+        return None, " ".join(t.text for t in sorted(own, key=lambda t: t.i))
+
+    def _attribution(self, doc: Doc, a: int, b: int, at) -> tuple[ActorRef | None, str | None, str | None, int | None]:
+        """The reporting verb and its subject in a dash paragraph, and where the attribution clause starts."""
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            return None, None, None, None
+        for tok in reversed(list(span)):
+            if tok.lemma_.lower() in self.verbs and tok.pos_ in ("VERB", "AUX"):
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is None:
+                    continue
+                ref, mention = self._actor(subj, at, doc)
+                start = min(t.idx for t in subj.subtree) if subj.i < tok.i else tok.idx
+                clause_start = min(start, tok.idx)
+                # back up over the comma before the attribution clause
+                cut = doc.text.rfind(",", a, clause_start)
+                return ref, mention, tok.lemma_.lower(), cut if cut > 0 else clause_start
+        return None, None, None, None
+
+    def _speaker(self, doc: Doc, s: int, e: int, marked, at) -> tuple[ActorRef | None, str | None, str | None]:
+        """The subject of the reporting verb nearest the quotation, outside any quotation marks, in its
+        sentence first and then in its paragraph."""
+        text = doc.text
+        para_a = text.rfind("\n", 0, s) + 1
+        para_b = text.find("\n", e)
+        para_b = len(text) if para_b < 0 else para_b
+        span = doc.char_span(para_a, para_b, alignment_mode="expand")
+        if span is None:
+            return None, None, None
+        best = None
+        for tok in span:
+            if tok.lemma_.lower() not in self.verbs or tok.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(ms <= tok.idx < me for ms, me in marked):
+                continue
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            same_sentence = tok.sent.start_char <= s < tok.sent.end_char or tok.sent.start_char < e <= tok.sent.end_char
+            distance = (tok.idx - e) if tok.idx >= e else (s - tok.idx) * 2
+            key = (0 if same_sentence else 1, abs(distance))
+            if best is None or key < best[0]:
+                best = (key, subj, tok)
+        if best is None:
+            # "according to X": the source of the whole sentence
+            sent = doc.char_span(s, e, alignment_mode="expand")
+            if sent is not None:
+                for tok in sent[0].sent:
+                    if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                        for obj in doc[tok.i + 1].children:
+                            ref, mention = self._actor(obj, at, doc)
+                            return ref, mention, "according to"
+            return None, None, None
+        ref, mention = self._actor(best[1], at, doc)
+        return ref, mention, best[2].lemma_.lower()
+
+    def _indirect(self, doc: Doc, marked, at) -> list[Quote]:
+        """Reported speech without marks: "X said (that) ...", with the reported clause as the content."""
+        out = []
+        for tok in doc:
+            if tok.lemma_.lower() not in self.verbs or tok.pos_ != "VERB":
+                continue
+            if any(ms <= tok.idx < me for ms, me in marked):
+                continue
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if comp is None or subj is None:
+                continue
+            words = list(comp.subtree)
+            s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+            if any(ms <= s < me or ms < e <= me for ms, me in marked):
+                continue  # the content is (partly) a direct quotation
+            while words and words[0].dep_ == "mark":
+                words = words[1:]
+            if len(words) < MIN_WORDS:
+                continue
+            s, e = _clean_bounds(doc.text, words[0].idx, words[-1].idx + len(words[-1].text))
+            ref, mention = self._actor(subj, at, doc)
+            out.append(self._make(doc, "indirect", s, e, ref, tok.lemma_.lower(), mention))
+        return out
+
+
+def _has_speech_verb(doc: Doc, a: int, b: int, verbs) -> bool:
+    span = doc.char_span(a, b, alignment_mode="expand")
+    return span is not None and any(t.lemma_.lower() in verbs and t.pos_ == "VERB" for t in span)
+
+
+def _continues(text: str, prev_end: int, start: int) -> bool:
+    """A quotation that follows the previous one in the next paragraph, with nothing but marks between."""
+    between = text[prev_end:start]
+    return len(between) < 12 and "\n" in between
+
+
+def quote_at(doc: Doc, char: int) -> Quote | None:
+    """The direct quotation that a character offset falls in, if any."""
+    for q in doc._.quotes or []:
+        if q.kind == "direct" and q.start <= char < q.end:
+            return q
+    return None
