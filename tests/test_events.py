@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from allegiance.events import EventExtractor, Lexicon, crisis_types
+from allegiance.events import Lexicon, crisis_types
 from allegiance.kb import KnowledgeBase
-from allegiance.nlp import load_pipeline
-from allegiance.resolve import ActorResolver
+from allegiance.pipeline import Extractor
 
 
 @pytest.fixture(scope="module")
 def run():
-    kb = KnowledgeBase.load()
-    nlp = load_pipeline()
-    resolver = ActorResolver(nlp, kb)
-    extractor = EventExtractor(kb)
+    extractor = Extractor(KnowledgeBase.load())
 
     def _run(text: str, published: str = "2019-01-27"):
-        doc = nlp(text)
-        doc._.doc_id, doc._.published, doc._.outlet = "t", published, "Test Outlet"
-        resolver(doc)
-        return extractor(doc)
+        return extractor.run(text, "t", published, "Test Outlet")[1]
 
     return _run
 

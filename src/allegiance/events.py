@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .kb import KnowledgeBase
 from .quotes import quote_at
-from .resolve import ActorRef, Mention, antecedent
+from .resolve import ActorRef, Mention, antecedent, register_extensions
 from .temporal import resolve as resolve_date
 
 DATA = Path(__file__).parent / "data" / "events"
@@ -166,6 +166,7 @@ def _norm(tok: Token) -> tuple[str, str]:
 
 class EventExtractor:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None):
+        register_extensions()
         self.kb = kb
         self.lex = lexicon or default_lexicon()
         cues = self.lex.cues

@@ -45,6 +45,12 @@ class Extractor:
         self.quotes = QuoteExtractor()
         self.events = EventExtractor(kb)
 
+    def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None):
+        """Every stage on one text: the Doc (with mentions and quotations) and its events."""
+        doc = next(self.docs([(doc_id, text, published, outlet)]))
+        self.quotes(doc)
+        return doc, self.events(doc)
+
     def docs(self, articles: Iterable[tuple], processes: int = 1):
         """Parsed Docs with their article context set, in input order."""
         items = ((text, (doc_id, published, outlet)) for doc_id, text, published, outlet in articles)

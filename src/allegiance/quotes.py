@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from .resolve import HONORIFICS, ActorRef, Mention, slug
+from .resolve import HONORIFICS, ActorRef, Mention, register_extensions, slug
 
 DATA = Path(__file__).parent / "data" / "events"
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
@@ -64,11 +64,6 @@ class Quote:
 def report_verbs() -> frozenset[str]:
     cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
     return frozenset(cues["reported"]["verbs"]) | frozenset(cues["reported"].get("speech_verbs", []))
-
-
-def register_extensions() -> None:
-    if not Doc.has_extension("quotes"):
-        Doc.set_extension("quotes", default=None)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -307,14 +302,23 @@ class QuoteExtractor:
             if best is None or key < best[0]:
                 best = (key, subj, tok)
         if best is None:
+            inner = doc.char_span(s, e, alignment_mode="expand")
+            if inner is None:
+                return None, None, None
+            sent = inner[0].sent
             # "according to X": the source of the whole sentence
-            sent = doc.char_span(s, e, alignment_mode="expand")
-            if sent is not None:
-                for tok in sent[0].sent:
-                    if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                        for obj in doc[tok.i + 1].children:
-                            ref, mention = self._actor(obj, at, doc)
-                            return ref, mention, "according to"
+            for tok in sent:
+                if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                    for obj in doc[tok.i + 1].children:
+                        ref, mention = self._actor(obj, at, doc)
+                        return ref, mention, "according to"
+            # a partial quotation inside a sentence about someone: "Maduro congratulated those who led
+            # the “defeat of ...”" is Maduro's phrase
+            subj = next((c for c in sent.root.children if c.dep_ == "nsubj"), None)
+            if subj is not None and not any(ms <= sent.root.idx < me for ms, me in marked) and e - s < len(sent.text) * 0.8:
+                ref, mention = self._actor(subj, at, doc)
+                if ref is not None:
+                    return ref, mention, None
             return None, None, None
         ref, mention = self._actor(best[1], at, doc)
         return ref, mention, best[2].lemma_.lower()

@@ -89,8 +89,10 @@ class Mention:
 
 
 def register_extensions() -> None:
-    if not Doc.has_extension("actor_mentions"):
-        Doc.set_extension("actor_mentions", default=None)
+    """The Doc attributes the extraction stages set: actor mentions, quotations, article context."""
+    for name in ("actor_mentions", "quotes"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
     for name in ("doc_id", "published", "outlet"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
