@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from .kb import fold
 from .resolve import HONORIFICS, ActorRef, Mention, register_extensions, slug
 
 DATA = Path(__file__).parent / "data" / "events"
@@ -254,10 +255,29 @@ class QuoteExtractor:
         if people or named:
             m = (people or named)[0]
             return m.ref, m.text
-        if tok.ent_type_ == "PERSON" and tok.lower_ not in HONORIFICS:
-            name = " ".join(t.text for t in sorted(own, key=lambda t: t.i) if t.ent_type_ == "PERSON")
-            return ActorRef(f"unknown:person:{slug(name)}", name, name, "person", None, [], provisional=True), name
+        names = [t for t in sorted(own, key=lambda t: t.i)
+                 if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "", "ORG") and t.lower_ not in HONORIFICS]
+        if names:  # "the professor of Moscow State University Andrei Manoylo": the name in the phrase
+            run = [names[-1]]
+            for t in reversed(names[:-1]):
+                if t.i == run[0].i - 1:
+                    run.insert(0, t)
+            name = " ".join(t.text for t in run)
+            known = self._known_person(name, at)
+            if known is not None:
+                return known, name
+            kind = "organisation" if run[-1].ent_type_ == "ORG" else "person"
+            return ActorRef(f"unknown:{kind}:{slug(name)}", name, name, kind, None, [], provisional=True), name
         return None, " ".join(t.text for t in sorted(own, key=lambda t: t.i))
+
+    @staticmethod
+    def _known_person(name: str, at) -> ActorRef | None:
+        """A surname that names someone the article has already named in full ("Goldstein")."""
+        last = fold(name).split()[-1]
+        for m in {id(m): m for m in at.values()}.values():
+            if m.ref.kind == "person" and fold(m.ref.name).split()[-1:] == [last]:
+                return m.ref
+        return None
 
     def _attribution(self, doc: Doc, a: int, b: int, at) -> tuple[ActorRef | None, str | None, str | None, int | None]:
         """The reporting verb and its subject in a dash paragraph, and where the attribution clause starts."""
