@@ -202,7 +202,7 @@ class QuoteExtractor:
             q = self._make(doc, "direct", s, e, speaker, cue, mention)
             quotes.append(q)
             prev = q
-        quotes += self._indirect(doc, marked, at)
+        quotes += self._indirect(doc, marked + covered, at)
         quotes.sort(key=lambda q: q.start)
         self._carry_over(doc, quotes, at)
         doc._.quotes = quotes
@@ -219,15 +219,17 @@ class QuoteExtractor:
         last: Quote | None = None
         for q in quotes:
             if q.speaker is None and q.speaker_mention:
-                recent = last is not None and last.speaker is not None and doc.text.count("\n", last.end, q.start) <= 6
-                if recent and last.speaker.kind == "person":
-                    q.speaker = last.speaker
-                else:
-                    for pool in (subjects, people):
-                        before = [m for m in pool if m.end <= q.start and doc.text.count("\n", m.end, q.start) <= 4]
-                        if before:
-                            q.speaker = before[-1].ref
-                            break
+                # the closer of: the person quoted last, the person last named as a subject
+                options = []
+                if last is not None and last.speaker.kind == "person" and doc.text.count("\n", last.end, q.start) <= 6:
+                    options.append((last.start, last.speaker))
+                for pool in (subjects, people):
+                    before = [m for m in pool if m.end <= q.start and doc.text.count("\n", m.end, q.start) <= 4]
+                    if before:
+                        options.append((before[-1].start, before[-1].ref))
+                        break
+                if options:
+                    q.speaker = max(options, key=lambda o: o[0])[1]
             if q.speaker is not None:
                 last = q
 
@@ -292,10 +294,22 @@ class QuoteExtractor:
                 ref, mention = self._actor(subj, at, doc)
                 start = min(t.idx for t in subj.subtree) if subj.i < tok.i else tok.idx
                 clause_start = min(start, tok.idx)
+                person = self._person_before(doc, tok, a, at)
+                if ref is None and person is not None:  # the parse lost the name: "…, the professor X said."
+                    ref, mention, clause_start = person
                 # back up over the comma before the attribution clause
                 cut = doc.text.rfind(",", a, clause_start)
                 return ref, mention, tok.lemma_.lower(), cut if cut > 0 else clause_start
         return None, None, None, None
+
+    def _person_before(self, doc: Doc, verb: Token, a: int, at) -> tuple[ActorRef, str, int] | None:
+        """The last person named between the last comma before a reporting verb and the verb."""
+        comma = doc.text.rfind(",", a, verb.idx)
+        for ent in reversed([e for e in verb.sent.ents if e.label_ == "PERSON" and comma < e.start_char < verb.idx]):
+            ref = at[ent.root.i].ref if ent.root.i in at else self._known_person(ent.text, at) or ActorRef(
+                f"unknown:person:{slug(ent.text)}", ent.text, ent.text, "person", None, [], provisional=True)
+            return ref, ent.text, comma + 1
+        return None
 
     def _speaker(self, doc: Doc, s: int, e: int, marked, at) -> tuple[ActorRef | None, str | None, str | None]:
         """The subject of the reporting verb nearest the quotation, outside any quotation marks, in its
