@@ -140,6 +140,7 @@ def _print_extract(summary: ExtractSummary) -> None:
     c = summary.counts
     out.print(
         f"extracted {c.get('extracted', 0)} article(s): {c.get('mentions', 0)} actor mentions, {c.get('events', 0)} events, {c.get('quotes', 0)} quotations"
+        + (f"; {c['contested claim groups']} contested claim group(s)" if c.get("contested claim groups") else "")
         + (f"; {c['skipped (non-English)']} non-English article(s) skipped" if c.get("skipped (non-English)") else "")
     )
 

@@ -71,6 +71,16 @@ EXPORTS: dict[str, Export] = {
         """,
         help="direct quotations and reported speech, with speakers and character offsets",
     ),
+    "claims": Export(
+        fields=("claim_id", "doc_id", "speaker", "speaker_id", "text", "stance", "group_id", "contested", "start",
+                "end", "outlet"),
+        query="""
+            SELECT c.claim_id, c.doc_id, c.speaker, c.speaker_id, c.text, c.stance, c.group_id, c.contested,
+                   c.start, c."end", a.outlet
+            FROM claims c JOIN articles a USING (doc_id) ORDER BY c.group_id, c.doc_id, c.start
+        """,
+        help="every claim with its stance (assert or deny), its group, and whether the group is contested",
+    ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
         query="""

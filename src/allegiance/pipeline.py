@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
+from . import claims
 from .events import Event, EventExtractor
 from .kb import KnowledgeBase
 from .quotes import Quote, QuoteExtractor
@@ -130,6 +131,7 @@ def extract(
             if len(done) >= BATCH:
                 _flush(store, done)
         _flush(store, done)
+        summary.counts["contested claim groups"] = claims.build(store)
     except KeyboardInterrupt:
         summary.interrupted = True
         summary.counts["extracted"] -= len(done)

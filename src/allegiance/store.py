@@ -60,6 +60,11 @@ RESULT_SCHEMAS = {
     ]),
 }
 
+_CLAIMS_SCHEMA = pa.schema([
+    ("claim_id", _S), ("doc_id", _S), ("speaker", _S), ("speaker_id", _S), ("text", _S), ("stance", _S),
+    ("group_id", _S), ("contested", pa.bool_()), ("start", _I), ("end", _I),
+])
+
 
 class StoreError(RuntimeError):
     """The database cannot be opened or migrated: fatal for the command."""
@@ -220,6 +225,16 @@ class Store:
                 "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'done')",
                 [[d, h, version] for d, h in done],
             )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def replace_claims(self, rows: list[dict]) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM claims")
+            self._insert("claims", pa.Table.from_pylist(rows, schema=_CLAIMS_SCHEMA))
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

@@ -1,0 +1,195 @@
+"""Claims across articles: who asserts what, who denies it, and which claims the outlets dispute.
+
+Every quotation and every piece of reported speech is a claim by its speaker. A claim *denies* when
+its reporting verb or its words say so (``data/lexicons/denial.yaml``: "denied", "false news"), and
+*asserts* otherwise. Claims about the same proposition are grouped:
+
+- within an article, a denial is tied to the claims of the speaker it answers, when the text names
+  them next to it ("Arreaza replied to Pompeo ...", "the words of Pompeo");
+- across articles, claims whose words are similar (TF-IDF cosine over content words, computed here
+  with numpy) join the same group.
+
+A group is *contested* when one party asserts what another denies. This is a corpus-level stage:
+``allegiance extract`` rebuilds the claims table after each run.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .kb import fold
+from .store import Store
+
+LEXICONS = Path(__file__).parent / "data" / "lexicons"
+#: Cosine similarity of two claims' content words above which they are about the same thing.
+SIMILARITY = 0.5
+#: ... and the least number of content words they must share.
+SHARED_TERMS = 3
+_WORD = re.compile(r"[a-z][a-z'-]+")
+_STOP = set("""a an the and or but if of to in on at by for with from as is are was were be been being it its this that
+these those he she they them his her their we our you your i me my not no so than then there here what which who whom
+whose when where why how all any some more most other such only own same very can could will would shall should may
+might must do does did done have has had having about against between into through during before after above below
+up down out over under again further once also just said says say told tell according mr ms mrs one two""".split())
+
+
+@dataclass
+class Claim:
+    claim_id: str
+    doc_id: str
+    speaker: str | None
+    speaker_id: str | None
+    text: str
+    stance: str
+    start: int
+    end: int
+    outlet: str | None
+    context: str
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict:
+    return yaml.safe_load((LEXICONS / "denial.yaml").read_text(encoding="utf-8"))
+
+
+def denial_cues() -> tuple[frozenset[str], tuple[str, ...]]:
+    spec = _spec()
+    return frozenset(spec["verbs"]), tuple(str(p).lower() for p in spec["phrases"])
+
+
+def answers(context: str, name_word: str) -> bool:
+    """Whether a denial's context says it answers the speaker named by ``name_word``."""
+    spec = _spec()
+    verbs = "|".join(re.escape(v[:-1] if v[-1] in "ye" else v) for v in spec["reply_verbs"])  # replied, denies
+    nouns = "|".join(re.escape(n) for n in spec["said_nouns"])
+    w = re.escape(name_word)
+    return bool(
+        re.search(rf"\b(?:{verbs})\w*\b(?:\W+\w+){{0,3}}\W+{w}\b", context)
+        or re.search(rf"\b(?:{nouns})\s+(?:of|by)\s+(?:\w+\s+){{0,3}}{w}\b", context)
+        or re.search(rf"\b{w}(?:'s|’s)\s+(?:\w+\s+)?(?:{nouns})\b", context)
+    )
+
+
+def stance(text: str, cue: str | None) -> str:
+    verbs, phrases = denial_cues()
+    if cue and cue in verbs:
+        return "deny"
+    t = " " + fold(text) + " "
+    return "deny" if any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", t) for p in phrases) else "assert"
+
+
+def _terms(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if w not in _STOP and len(w) > 2]
+
+
+def _tfidf(docs: list[list[str]]) -> np.ndarray:
+    vocab: dict[str, int] = {}
+    for d in docs:
+        for w in d:
+            vocab.setdefault(w, len(vocab))
+    df = Counter(w for d in docs for w in set(d))
+    n = len(docs)
+    m = np.zeros((n, len(vocab)), dtype=np.float32)
+    for i, d in enumerate(docs):
+        for w, c in Counter(d).items():
+            m[i, vocab[w]] = (1 + math.log(c)) * math.log((1 + n) / (1 + df[w]))
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return m / norms
+
+
+class _Groups:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def load_claims(store: Store) -> list[Claim]:
+    rows = store.con.execute(
+        """
+        SELECT q.quote_id, q.doc_id, q.speaker_name, q.speaker_id, q.quote, q.cue, q.start, q."end", a.outlet,
+               substr(a.text, greatest(1, q.start - 300), q.start - greatest(1, q.start - 300) + 1) AS before
+        FROM quotes q JOIN articles a USING (doc_id)
+        WHERE a.duplicate_of IS NULL
+        ORDER BY q.doc_id, q.start
+        """
+    ).fetchall()
+    return [Claim(qid, doc, sp, sid, text, stance(text, cue), s, e, outlet, before or "")
+            for qid, doc, sp, sid, text, cue, s, e, outlet, before in rows]
+
+
+def group(claims: list[Claim], names: dict[str, set[str]] | None = None) -> list[tuple[int, bool]]:
+    """(group index, contested) for each claim."""
+    n = len(claims)
+    groups = _Groups(n)
+    # within an article: a denial answers the speaker its context names
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_doc[c.doc_id].append(i)
+    for idxs in by_doc.values():
+        for i in idxs:
+            c = claims[i]
+            if c.stance != "deny":
+                continue
+            context = fold(c.context[-300:] + " " + c.text)
+            for j in [j for j in idxs if claims[j].start < c.start]:
+                other = claims[j]
+                if other.stance == "assert" and other.speaker_id and other.speaker_id != c.speaker_id and any(
+                        answers(context, w) for w in _name_words(other.speaker)):
+                    groups.join(i, j)
+    # across articles: similar words
+    if n > 1:
+        terms = [_terms(c.text) for c in claims]
+        vectors = _tfidf(terms)
+        sims = vectors @ vectors.T
+        for i in range(n):
+            for j in np.nonzero(sims[i, i + 1 :] >= SIMILARITY)[0]:
+                j = i + 1 + int(j)
+                if len(set(terms[i]) & set(terms[j])) >= SHARED_TERMS:
+                    groups.join(i, j)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        members[groups.find(i)].append(i)
+    contested: dict[int, bool] = {}
+    for root, idxs in members.items():
+        asserts = {claims[i].speaker_id for i in idxs if claims[i].stance == "assert" and claims[i].speaker_id}
+        denies = {claims[i].speaker_id for i in idxs if claims[i].stance == "deny" and claims[i].speaker_id}
+        contested[root] = bool(asserts and denies and (asserts | denies) - (asserts & denies))
+    return [(groups.find(i), contested[groups.find(i)]) for i in range(n)]
+
+
+def _name_words(name: str | None) -> list[str]:
+    """The words of a speaker's name that a reply would use ("Pompeo" for "Mike Pompeo")."""
+    return [w for w in fold(name or "").split() if len(w) > 3][-1:]
+
+
+def build(store: Store) -> int:
+    """Rebuild the claims table from the stored quotations; returns the number of contested groups."""
+    claims = load_claims(store)
+    assigned = group(claims)
+    rows = [
+        {"claim_id": c.claim_id, "doc_id": c.doc_id, "speaker": c.speaker, "speaker_id": c.speaker_id,
+         "text": c.text, "stance": c.stance, "group_id": f"g{claims[g].claim_id}", "contested": contested,
+         "start": c.start, "end": c.end}
+        for c, (g, contested) in zip(claims, assigned)
+    ]
+    store.replace_claims(rows)
+    return len({r["group_id"] for r in rows if r["contested"]})
