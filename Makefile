@@ -23,12 +23,16 @@ demo: install
 	@$(BIN)/allegiance export articles --db $(DB) -o $(OUT)/articles.jsonl
 	@$(BIN)/allegiance export mentions --db $(DB) -o $(OUT)/mentions.jsonl
 	@$(BIN)/allegiance export events --db $(DB) -o $(OUT)/events.jsonl
+	@$(BIN)/allegiance export quotes --db $(DB) -o $(OUT)/quotes.jsonl
+	@$(BIN)/allegiance export claims --db $(DB) -o $(OUT)/claims.jsonl
 	@echo ""
 	@echo "Demo outputs:"
 	@echo "  database  $(abspath $(DB))"
 	@echo "  articles  $(abspath $(OUT)/articles.jsonl)"
 	@echo "  mentions  $(abspath $(OUT)/mentions.jsonl)"
 	@echo "  events    $(abspath $(OUT)/events.jsonl)"
+	@echo "  quotes    $(abspath $(OUT)/quotes.jsonl)"
+	@echo "  claims    $(abspath $(OUT)/claims.jsonl)"
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 test: install
