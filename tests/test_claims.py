@@ -56,3 +56,19 @@ def test_demo_corpus_holds_the_dispute_over_the_flight(shared, store):
     texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
     for speaker, st, text, s, e, doc in flight[0]:
         assert texts[doc][s:e] == text  # every side keeps its evidence, by offsets into the article
+
+
+def test_claimed_events_link_to_their_claim(shared, store, tmp_path):
+    import json
+
+    from allegiance.export import export
+
+    ingest([shared / "corpus" / "seeds"], store)
+    extract(store, Extractor(KnowledgeBase.load()))
+    out = tmp_path / "events.jsonl"
+    export(store, "events", "jsonl", out)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    linked = [r for r in rows if r["claim_id"]]
+    assert linked and all(r["status"] == "claimed" for r in linked)
+    claims = dict(store.con.execute("SELECT claim_id, speaker_id FROM claims").fetchall())
+    assert all(claims[r["claim_id"]] == r["attributed_to_id"] for r in linked)

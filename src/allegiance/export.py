@@ -50,13 +50,16 @@ EXPORTS: dict[str, Export] = {
     "events": Export(
         fields=("doc_id", "event_id", "type", "plover", "source", "source_id", "source_mention", "target", "target_id",
                 "target_mention", "status", "attributed_to", "attributed_to_id", "date", "date_precision", "location",
-                "location_country", "sentence", "start", "end", "outlet", "confidence", "trigger"),
+                "location_country", "sentence", "start", "end", "outlet", "confidence", "trigger", "claim_id"),
         query="""
             SELECT e.doc_id, e.event_id, e.type,
                    struct_pack(event := e.plover_event, mode := e.plover_mode, context := e.plover_context),
                    e.source_name, e.source_id, e.source_mention, e.target_name, e.target_id, e.target_mention,
                    e.status, e.attributed_to_name, e.attributed_to_id, e.date, e.date_precision, e.location,
-                   e.location_country, e.sentence, e.start, e."end", a.outlet, e.confidence, e.trigger
+                   e.location_country, e.sentence, e.start, e."end", a.outlet, e.confidence, e.trigger,
+                   (SELECT min(c.claim_id) FROM claims c
+                    WHERE c.doc_id = e.doc_id AND c.speaker_id = e.attributed_to_id
+                      AND c.start < e."end" AND c."end" > e.start) AS claim_id
             FROM events e JOIN articles a USING (doc_id) ORDER BY e.doc_id, e.start, e.trigger_start, e.type
         """,
         help="one row per event, source actor and target actor, with its evidence sentence and offsets",
