@@ -246,6 +246,9 @@ def eval_cmd(
         m = q["quote"]
         out.print(f"quotes: F1 {m['f1']:.3f} (P {m['precision']:.3f}, R {m['recall']:.3f}; {m['tp']} / {m['pred']} / {m['gold']}), "
                   f"speaker accuracy {q['speaker_accuracy']:.3f} over {q['speaker_evaluated']} matched quotes")
+    if "labels" in report:
+        m = report["labels"]
+        out.print(f"labels: P {m['precision']:.3f}, R {m['recall']:.3f}, F1 {m['f1']:.3f} ({m['tp']} / {m['pred']} / {m['gold']})")
     if "plover" in report:
         p = report["plover"]
         out.print(f"PLOVER: {p['share']:.3f} of sentences ({p['hits']}/{p['sentences']}) get their gold PLOVER type")

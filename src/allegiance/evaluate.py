@@ -60,6 +60,7 @@ class Report:
     quotes: PRF = field(default_factory=PRF)
     speaker_correct: int = 0
     speaker_total: int = 0
+    labels: PRF = field(default_factory=PRF)
     plover_hits: int = 0
     plover_total: int = 0
     gold_sentences_missing: int = 0
@@ -85,6 +86,8 @@ class Report:
             out["quotes"] = {"quote": self.quotes.as_dict(), "speaker_accuracy": round(
                 self.speaker_correct / self.speaker_total if self.speaker_total else 0.0, 3),
                 "speaker_evaluated": self.speaker_total}
+        if self.labels.gold:
+            out["labels"] = self.labels.as_dict()
         if self.plover_total:
             out["plover"] = {"share": round(self.plover_share, 3), "hits": self.plover_hits, "sentences": self.plover_total}
         return out
@@ -146,12 +149,17 @@ def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), pr
                 'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '
                 "FROM events"
             ).fetchall()
+            label_rows = store.con.execute(
+                "SELECT doc_id, actor_id, actor_name, label FROM labels WHERE voice IS NULL").fetchall()
             quote_rows = store.con.execute(
                 "SELECT doc_id, quote, speaker_id, speaker_name FROM quotes WHERE kind = 'direct'").fetchall()
     preds: dict[str, list[tuple]] = defaultdict(list)
     for r in rows:
         preds[r[0]].append(r)
     for gold_dir in gold_dirs:
+        labels_file = Path(gold_dir) / "labels.jsonl"
+        if labels_file.exists():
+            _score_labels(_read_jsonl(labels_file), label_rows, kb, report)
         quotes_file = Path(gold_dir) / "quotes.jsonl"
         if quotes_file.exists():
             _score_quotes(_read_jsonl(quotes_file), quote_rows, kb, report)
@@ -200,6 +208,29 @@ def _score_quotes(gold: list[dict], rows: list[tuple], kb: KnowledgeBase, report
         report.quotes.tp += 1
         report.speaker_total += 1
         report.speaker_correct += same_actor(g.get("speaker"), preds[match][2], preds[match][3], kb)
+
+
+def label_match(gold: str, pred: str) -> bool:
+    """The same label, with or without a country or title word around it ("U.S. Secretary of State" for
+    "Secretary of State")."""
+    g, p = " ".join(_norm_quote(gold)), " ".join(_norm_quote(pred))
+    if not g or not p:
+        return False
+    return g == p or (f" {g} " in f" {p} " or f" {p} " in f" {g} ") and min(len(g), len(p)) >= 0.4 * max(len(g), len(p))
+
+
+def _score_labels(gold: list[dict], rows: list[tuple], kb: KnowledgeBase, report: Report) -> None:
+    docs = {g["doc_id"] for g in gold}
+    preds = [r for r in rows if r[0] in docs]
+    report.labels.gold += len(gold)
+    report.labels.pred += len(preds)
+    used: set[int] = set()
+    for g in gold:
+        match = next((i for i, r in enumerate(preds) if i not in used and r[0] == g["doc_id"]
+                      and label_match(g["label"], r[3]) and same_actor(g["actor"], r[1], r[2], kb)), None)
+        if match is not None:
+            used.add(match)
+            report.labels.tp += 1
 
 
 def _score_plover(gold: list[dict], preds, report: Report) -> None:

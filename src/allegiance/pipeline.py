@@ -19,13 +19,14 @@ from spacy.language import Language
 from . import claims
 from .events import Event, EventExtractor
 from .kb import KnowledgeBase
+from .labels import Label, LabelExtractor
 from .quotes import Quote, QuoteExtractor
 from .nlp import load_pipeline
 from .resolve import ActorRef, ActorResolver, Mention, register_extensions
 from .store import Store
 
 #: Bump when extraction output changes, so stored results are redone.
-VERSION = "quotes-1"
+VERSION = "labels-1"
 BATCH = 32
 
 
@@ -44,6 +45,7 @@ class Extractor:
         self.kb = kb
         self.actors = ActorResolver(self.nlp, kb)
         self.quotes = QuoteExtractor()
+        self.labels = LabelExtractor()
         self.events = EventExtractor(kb)
 
     def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None):
@@ -86,6 +88,15 @@ def quote_rows(quotes: list[Quote]) -> list[dict]:
     ]
 
 
+def label_rows(labels: list[Label]) -> list[dict]:
+    return [
+        {"doc_id": lab.doc_id, "label_id": lab.label_id, "actor_id": lab.actor.id, "actor_name": lab.actor.name,
+         "label": lab.label, "construction": lab.construction, "voice": lab.voice, "start": lab.start,
+         "end": lab.end}
+        for lab in labels
+    ]
+
+
 def event_rows(events: list[Event]) -> list[dict]:
     rows = []
     for e in events:
@@ -119,9 +130,10 @@ def extract(
         for doc in extractor.docs(rows, processes=processes):
             quotes = extractor.quotes(doc)
             events = extractor.events(doc)
+            labels = extractor.labels(doc)
             done.append((doc._.doc_id, hashes[doc._.doc_id], {
                 "mentions": mention_rows(doc._.doc_id, doc._.actor_mentions), "events": event_rows(events),
-                "quotes": quote_rows(quotes)}))
+                "quotes": quote_rows(quotes), "labels": label_rows(labels)}))
             summary.counts["extracted"] += 1
             summary.counts["mentions"] += len(doc._.actor_mentions)
             summary.counts["events"] += len(events)

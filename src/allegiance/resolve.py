@@ -270,7 +270,8 @@ class ActorResolver:
         folded_title = fold_title(phrase.text)
         title = next((t for t in self.titles if re.search(rf"\b{re.escape(t)}\b", folded_title)
                       and root.lower_ in t.split() + fold_title(root.text).split()), None)
-        if title and root.lemma_.lower() not in NOT_THE_HOLDER:
+        named_next = _names_follow(chunk, state)
+        if title and root.lemma_.lower() not in NOT_THE_HOLDER and not named_next:
             holders = self.kb.holders(title, country or state.focus, day)
             if len(holders) == 1 and not _plural(root):
                 return _mention(phrase, ref_for(holders[0], phrase.text), "role")
@@ -387,6 +388,18 @@ def _chunks(doc: Doc) -> list[Span]:
         return list(doc.noun_chunks)
     except ValueError:  # no parser in this pipeline
         return []
+
+
+def _names_follow(chunk: Span, state: _DocState) -> bool:
+    """A title right before a name ("Venezuelan opposition leader Juan Guaidó") is that person's, whoever
+    else held the title."""
+    doc = chunk.doc
+    nxt = chunk.end
+    while nxt < len(doc) and doc[nxt].is_punct and doc[nxt].text not in (",", "."):
+        nxt += 1
+    starts = {m.token_start for m in state.mentions if m.ref.kind == "person"}
+    heads = {i for m in state.mentions if m.ref.kind == "person" for i in range(m.token_start, m.token_end)}
+    return nxt in starts or chunk.root.head.i in heads
 
 
 def _with_of_phrase(chunk: Span) -> Span:

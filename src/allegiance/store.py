@@ -53,6 +53,10 @@ RESULT_SCHEMAS = {
         ("location", _S), ("location_country", _S), ("sentence", _S), ("start", _I), ("end", _I), ("trigger", _S),
         ("trigger_start", _I), ("confidence", pa.float64()),
     ]),
+    "labels": pa.schema([
+        ("doc_id", _S), ("label_id", _S), ("actor_id", _S), ("actor_name", _S), ("label", _S),
+        ("construction", _S), ("voice", _S), ("start", _I), ("end", _I),
+    ]),
     "quotes": pa.schema([
         ("doc_id", _S), ("quote_id", _S), ("kind", _S), ("quote", _S), ("start", _I), ("end", _I), ("cue", _S),
         ("speaker_id", _S), ("speaker_name", _S), ("speaker_kind", _S), ("speaker_country", _S),

@@ -1,0 +1,211 @@
+"""Labels: the descriptive words an author applies to an actor.
+
+"Venezuelan dictator Nicolás Maduro", "Juan Guaidó, the 35-year-old opposition leader", "Maduro is a
+dictator", the self-proclaimed “president”, "the Maduro regime": each gives a label for the actor it
+describes. Read from the parse around each resolved actor mention:
+
+- ``title``: the words before a name that belong to its phrase ("U.S. Secretary of State Mike Pompeo");
+- ``appositive``: a noun phrase set beside the name ("Enrique Altimari, a London representative");
+- ``predicate``: "X is/was/became a ..." ;
+- ``reference``: a description that stands for the actor itself ("the Maduro regime" for Venezuela,
+  "the Venezuelan foreign minister" for Jorge Arreaza).
+
+Words inside quotation marks are the speaker's, not the author's: such labels are kept with the
+speaker as their ``voice`` and left out of the author's framing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from spacy.tokens import Doc, Span, Token
+
+from .kb import fold
+from .quotes import quote_at
+from .resolve import HONORIFICS, ActorRef, Mention
+
+#: Honorifics that say nothing about the person.
+_EMPTY = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "the", "a", "an", "his", "her", "its", "their"}
+_COPULAS = {"be", "become", "remain", "seem"}
+#: Resolution paths that mean a mention is a name, not a description.
+_NAMING = {"alias", "fuzzy", "unknown", "outlet"}
+MAX_WORDS = 12
+LEXICON = Path(__file__).parent / "data" / "lexicons" / "loaded.yaml"
+
+
+@lru_cache(maxsize=1)
+def loaded_terms() -> frozenset[str]:
+    """Single-word loaded terms of every category (data/lexicons/loaded.yaml)."""
+    spec = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    return frozenset(str(t).lower() for c in spec["categories"].values() for t in c["terms"] if " " not in str(t))
+
+
+@dataclass
+class Label:
+    doc_id: str
+    label_id: str
+    actor: ActorRef
+    label: str
+    start: int
+    end: int
+    construction: str  # title | appositive | predicate | reference
+    outlet: str | None = None
+    #: None when the author says it; the speaker's actor id when it is inside a quotation
+    voice: str | None = None
+
+
+class LabelExtractor:
+    def __call__(self, doc: Doc) -> list[Label]:
+        mentions = doc._.actor_mentions or []
+        at: dict[int, Mention] = {}
+        for m in mentions:
+            for i in range(m.token_start, m.token_end):
+                at.setdefault(i, m)
+        found: dict[tuple, Label] = {}
+        for m in mentions:
+            if m.ref.kind == "group" and m.method != "group":
+                continue
+            span = doc[m.token_start:m.token_end]
+            for construction, words in self._labels_of(doc, m, span, at):
+                label = self._make(doc, m, construction, words)
+                if label is not None:
+                    found.setdefault((label.actor.id, fold(label.label), label.voice), label)
+        return sorted(found.values(), key=lambda lab: lab.start)
+
+    def _labels_of(self, doc: Doc, m: Mention, span: Span, at) -> list[tuple[str, list[Token]]]:
+        out: list[tuple[str, list[Token]]] = []
+        head = span.root
+        if _telling_reference(span, m):
+            out.append(("reference", [t for t in span]))
+        # title words before the name, in the name's own phrase
+        left = []
+        i = m.token_start - 1
+        while i >= 0 and doc[i].sent.start == span.sent.start:
+            tok = doc[i]
+            if tok.is_punct and tok.text not in ("“", "”", '"', "’", "‘", "-", "."):
+                break
+            if not _in_phrase(tok, span):
+                break
+            if tok.i in at and at[tok.i] is not m and at[tok.i].ref.kind == "person":
+                break
+            left.insert(0, tok)
+            i -= 1
+        if left and any(t.pos_ == "NOUN" or t.lower_.rstrip(".") in HONORIFICS
+                        or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
+            out.append(("title", left))  # not a bare place or first name left of the match
+        if head.dep_ == "appos" and head.head.i < span.start and head.head.pos_ == "NOUN" and not (
+                head.head.i in at and at[head.head.i].method in _NAMING):
+            # the name set beside its description: "the self-proclaimed “president” Juan Guaidó"
+            desc = head.head
+            skip = {t.i for c in desc.children if c.dep_ in ("prep", "relcl", "acl", "appos") for t in c.subtree}
+            out.append(("title", [t for t in desc.subtree if t.i < span.start and t.i not in skip]))
+        for child in head.children:
+            if child.dep_ == "appos" and child.i not in range(m.token_start, m.token_end):
+                if child.i in at and at[child.i].method in _NAMING:
+                    continue  # "the United States, Canada, ..." is a list, not a description
+                whole = _phrase(child)
+                if len(whole) <= MAX_WORDS:
+                    out.append(("appositive", whole))
+                else:  # "a leader of the assembly and a protege of López": one label per description
+                    out.append(("appositive", _phrase(child, conjuncts=False)))
+                    out += [("appositive", _phrase(c, conjuncts=False)) for c in _conjuncts_of(child)]
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ in _COPULAS:
+            for child in head.head.children:
+                if child.dep_ in ("attr", "acomp") and child.pos_ in ("NOUN", "ADJ", "PROPN"):
+                    out.append(("predicate", _phrase(child)))
+        return out
+
+    def _make(self, doc: Doc, m: Mention, construction: str, words: list[Token]) -> Label | None:
+        words = [t for t in words if not (t.is_space)]
+        while words and (words[0].lower_ in _EMPTY or words[0].is_punct and words[0].text not in "“\"‘"):
+            words = words[1:]
+        while words and (words[-1].is_punct and words[-1].text not in "”\"’" or words[-1].lower_ in ("'s", "’s")):
+            words = words[:-1]
+        if not words or len(words) > MAX_WORDS:
+            return None
+        if not any(t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lower_ not in _EMPTY for t in words):
+            return None
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        text = doc.text[start:end]
+        if fold(text) == fold(m.ref.name) or construction != "reference" and (
+                fold(text) == fold(m.text) or _only_names(words, m)):
+            return None
+        quote = quote_at(doc, start)
+        voice = None
+        if quote is not None:
+            voice = quote.speaker.id if quote.speaker else "unknown"
+        lid = hashlib.blake2b(f"{doc._.doc_id}|{m.ref.id}|{start}|{end}".encode(), digest_size=8).hexdigest()
+        return Label(doc._.doc_id, lid, m.ref, text, start, end, construction, doc._.outlet, voice)
+
+
+def _in_phrase(tok: Token, span: Span) -> bool:
+    """Whether a word left of a name hangs from it, directly or through other words left of it."""
+    t = tok
+    for _ in range(6):
+        if span.start <= t.head.i < span.end:
+            return True
+        if t.head.i == t.i or not (span.sent.start <= t.head.i < span.start):
+            return False
+        t = t.head
+    return False
+
+
+def _conjuncts_of(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == "conj"]
+
+
+def _phrase(tok: Token, conjuncts: bool = True) -> list[Token]:
+    """A noun phrase without its relative clauses (and, if asked, without its coordinated phrases)."""
+    drop = set()
+    cut = ("relcl", "acl", "advcl") if conjuncts else ("relcl", "acl", "advcl", "conj", "cc")
+    for child in tok.children:
+        if child.dep_ in cut and child.i > tok.i:
+            drop.update(t.i for t in child.subtree)
+    words = [t for t in tok.subtree if t.i not in drop]
+    # a phrase is contiguous: stop at the first gap
+    out = [words[0]] if words else []
+    for t in words[1:]:
+        if t.i != out[-1].i + 1:
+            break
+        out.append(t)
+    return out
+
+
+def _telling_reference(span: Span, m: Mention) -> bool:
+    """A description that stands for the actor and says something about it: an office ("the Venezuelan
+    foreign minister"), a government named after its leader or qualified ("the Maduro regime", "the
+    socialist government"), or a group in loaded words ("the democratic opposition")."""
+    if m.method not in ("role", "metonym", "group") or not _descriptive(span, m):
+        return False
+    if m.method == "role":
+        return True
+    loaded = any(_loaded(t) for t in span)
+    if m.method == "group":
+        return loaded
+    qualified = any(t.pos_ == "ADJ" and not t.ent_type_ for t in span)
+    named = any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.lower_ not in ("u.s.", "us") and not t.ent_type_ in ("GPE", "NORP") for t in span)
+    return loaded or qualified or named
+
+
+def _loaded(tok: Token) -> bool:
+    return tok.lemma_.lower() in loaded_terms() or tok.lower_ in loaded_terms()
+
+
+def _descriptive(span: Span, m: Mention) -> bool:
+    """A description rather than a bare name or a bare generic: "the Maduro regime", "the Venezuelan
+    foreign minister", "the democratic opposition" (more than one word, not the actor's name)."""
+    content = [t for t in span if t.lower_ not in _EMPTY and not t.is_punct]
+    if len(content) < 2 or fold(span.text) in {fold(n) for n in (m.ref.name,)}:
+        return False
+    return any(t.pos_ == "NOUN" for t in content) or m.method in ("role", "metonym")
+
+
+def _only_names(words: list[Token], m: Mention) -> bool:
+    """Words that are just (part of) the actor's own name."""
+    name = set(fold(m.ref.name).split()) | set(fold(m.text).split())
+    return all(fold(t.text) in name for t in words)

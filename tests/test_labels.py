@@ -1,0 +1,56 @@
+"""Labels: each construction, and quoted speech kept out of the author's voice."""
+
+from __future__ import annotations
+
+import pytest
+
+from allegiance.kb import KnowledgeBase
+from allegiance.labels import LabelExtractor
+from allegiance.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def labels():
+    extractor = Extractor(KnowledgeBase.load())
+    extract_labels = LabelExtractor()
+
+    def _labels(text: str):
+        doc, _ = extractor.run(text, "l", "2019-01-27", "Test Outlet")
+        return {(lab.actor.id, lab.label, lab.construction, lab.voice) for lab in extract_labels(doc)}
+
+    return _labels
+
+
+def test_title_before_a_name(labels):
+    assert ("nicolas-maduro", "Venezuelan dictator", "title", None) in labels(
+        "Venezuelan dictator Nicolás Maduro is attempting to stage a coup.")
+
+
+def test_scare_quoted_title(labels):
+    found = labels("The reason was the call of the self-proclaimed “president” Juan Guaidó to a coup.")
+    assert ("juan-guaido", "self-proclaimed “president”", "title", None) in found
+
+
+def test_appositive(labels):
+    found = labels("Mr. Maduro, a former bus driver and union leader who succeeded Chávez in 2013, fired back.")
+    assert ("nicolas-maduro", "former bus driver and union leader", "appositive", None) in found
+
+
+def test_predicate_nominal(labels):
+    assert ("nicolas-maduro", "dictator", "predicate", None) in labels("Nicolás Maduro is a dictator.")
+
+
+def test_noun_phrase_standing_for_the_actor(labels):
+    found = labels("Washington sanctioned the Maduro regime on Monday.")
+    assert ("VEN", "Maduro regime", "reference", None) in found
+
+
+def test_quoted_speech_is_the_speakers_voice(labels):
+    found = labels("“Nicolás Maduro is a dictator,” Mike Pompeo said on Monday.")
+    assert ("nicolas-maduro", "dictator", "predicate", "mike-pompeo") in found
+    assert not any(voice is None and actor == "nicolas-maduro" for actor, _, _, voice in found)
+
+
+def test_a_name_is_not_a_label(labels):
+    found = labels("Nicolás Maduro met Juan Guaidó, Leopoldo López and Mike Pompeo in Caracas.")
+    assert not any(c == "appositive" for _, _, c, _ in found)
