@@ -209,6 +209,69 @@ def actors_cmd(
     out.print(table)
 
 
+@app.command("framing")
+def framing_cmd(
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's labels (a name; looked up in the knowledge base).")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    kb: KbOption = None,
+    limit: Annotated[int, typer.Option(help="Most labels per outlet.")] = 8,
+) -> None:
+    """Compare how outlets frame the crisis: labels, quoted camps, loaded language, coup accusations."""
+    from collections import defaultdict
+
+    from .framing import coup_attribution, labels_by_outlet, loaded_rates, quote_shares
+
+    knowledge = _load_kb(kb)
+    if not db.exists():
+        raise _fatal(f"no database at {db}; run `allegiance ingest` first")
+    actor_id = None
+    if actor:
+        hits = knowledge.search(actor, 1)
+        if not hits or hits[0][1] < 80:
+            raise _fatal(f"no actor matching {actor!r} in the knowledge base")
+        actor_id = hits[0][0].id
+    with Store(db, read_only=True) as store:
+        labels = labels_by_outlet(store, actor_id)
+        shares = quote_shares(store, knowledge)
+        rates = loaded_rates(store)
+        coups = coup_attribution(store)
+    by_outlet = defaultdict(list)
+    for r in labels:
+        by_outlet[(r.outlet or "(unknown outlet)", r.lean or "")].append(r)
+    title = f"Labels for {knowledge[actor_id].name}" if actor_id else "Labels per outlet"
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for col in ("outlet", "lean", "labels (count)"):
+        table.add_column(col)
+    for (outlet, lean), rows in sorted(by_outlet.items()):
+        shown = "; ".join(f"{r.key}" + (f" ({r.count})" if r.count > 1 else "") + ("" if actor_id else f" → {r.actor}")
+                          for r in sorted(rows, key=lambda r: -r.count)[:limit])
+        table.add_row(outlet, lean, shown)
+    out.print(table)
+    table = Table(title="Whose words each outlet quotes (share of direct quotations)", title_justify="left")
+    for col in ("outlet", "lean", "camp", "quotes", "share"):
+        table.add_column(col)
+    for r in shares:
+        table.add_row(r.outlet or "(unknown outlet)", r.lean or "", r.key, str(r.count), f"{r.value:.0%}")
+    out.print(table)
+    table = Table(title="Loaded terms per 1,000 words of author text", title_justify="left")
+    cats = list(dict.fromkeys(r.key for r in rates))
+    for col in ("outlet", "lean", *cats):
+        table.add_column(col)
+    per = defaultdict(dict)
+    for r in rates:
+        per[(r.outlet or "(unknown outlet)", r.lean or "")][r.key] = r.value
+    for (outlet, lean), vals in sorted(per.items()):
+        table.add_row(outlet, lean, *(f"{vals.get(c, 0):.1f}" for c in cats))
+    out.print(table)
+    table = Table(title="Who is said to stage a coup, and who says so", title_justify="left", show_lines=True)
+    for col in ("said to stage it", "said by", "as", "outlet", "evidence"):
+        table.add_column(col)
+    for c in coups:
+        table.add_row(c.accused or "?", c.accuser or "(the outlet)", f"{c.kind} ({c.status})", c.outlet or "",
+                      c.sentence, )
+    out.print(table)
+
+
 @app.command("eval")
 def eval_cmd(
     corpus: Annotated[list[Path], typer.Argument(help="The articles the gold annotates (files or folders).")],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +26,25 @@ class Export:
     fields: tuple[str, ...]
     query: str
     help: str
+    #: for an analysis computed in Python rather than a query: store -> rows as dicts
+    rows: Callable[[Store], list[dict]] | None = None
+
+
+def _framing_rows(store: Store) -> list[dict]:
+    from dataclasses import asdict
+
+    from .framing import framing_rows
+    from .kb import load_kb
+
+    return [asdict(r) for r in framing_rows(store, load_kb())]
+
+
+def _coup_rows(store: Store) -> list[dict]:
+    from dataclasses import asdict
+
+    from .framing import coup_attribution
+
+    return [asdict(r) for r in coup_attribution(store)]
 
 
 EXPORTS: dict[str, Export] = {
@@ -84,6 +104,27 @@ EXPORTS: dict[str, Export] = {
         """,
         help="every claim with its stance (assert or deny), its group, and whether the group is contested",
     ),
+    "labels": Export(
+        fields=("doc_id", "outlet", "actor", "actor_id", "label", "start", "end", "construction", "voice"),
+        query="""
+            SELECT l.doc_id, a.outlet, l.actor_name, l.actor_id, l.label, l.start, l."end", l.construction, l.voice
+            FROM labels l JOIN articles a USING (doc_id) ORDER BY l.doc_id, l.start
+        """,
+        help="descriptive labels applied to actors; voice is null for the author, else the speaker's actor id",
+    ),
+    "framing": Export(
+        fields=("section", "outlet", "lean", "actor", "actor_id", "key", "count", "value"),
+        query="",
+        help="the outlet comparison in long form: labels per actor, quotation share per camp, loaded-term rates",
+        rows=_framing_rows,
+    ),
+    "coups": Export(
+        fields=("accused", "accused_id", "accuser", "accuser_id", "kind", "status", "outlet", "doc_id", "sentence",
+                "start", "end"),
+        query="",
+        help="who is reported as staging or plotting a coup, who says so, and in which outlet",
+        rows=_coup_rows,
+    ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
         query="""
@@ -106,9 +147,16 @@ def export(store: Store, what: str, fmt: str = "jsonl", out: Path | None = None,
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     spec = EXPORTS[what]
-    if fmt == "jsonl":
+    if spec.rows is not None:
+        rows = spec.rows(store)
+        if fmt == "jsonl":
+            return _write_jsonl_rows(([r[f] for f in spec.fields] for r in rows), spec.fields, out, stdout or sys.stdout)
+        table = pa.Table.from_pylist([{f: r[f] for f in spec.fields} for r in rows]) if rows else pa.table(
+            {f: pa.array([], pa.string()) for f in spec.fields})
+    elif fmt == "jsonl":
         return _write_jsonl(store.con.execute(spec.query), spec.fields, out, stdout or sys.stdout)
-    table = store.con.sql(spec.query).to_arrow_table()
+    else:
+        table = store.con.sql(spec.query).to_arrow_table()
     table = table.rename_columns(list(spec.fields))
     if fmt == "parquet":
         if out is None:
@@ -132,13 +180,20 @@ def _flatten_nested(table: pa.Table) -> pa.Table:
 
 
 def _write_jsonl(cur, fields, out: Path | None, stdout: IO[str]) -> int:
+    def rows():
+        while batch := cur.fetchmany(1000):
+            yield from batch
+
+    return _write_jsonl_rows(rows(), fields, out, stdout)
+
+
+def _write_jsonl_rows(rows, fields, out: Path | None, stdout: IO[str]) -> int:
     n = 0
     fh = open(out, "w", encoding="utf-8") if out else stdout
     try:
-        while rows := cur.fetchmany(1000):
-            for row in rows:
-                fh.write(json.dumps(dict(zip(fields, row)), ensure_ascii=False, default=str) + "\n")
-                n += 1
+        for row in rows:
+            fh.write(json.dumps(dict(zip(fields, row)), ensure_ascii=False, default=str) + "\n")
+            n += 1
     finally:
         if out:
             fh.close()

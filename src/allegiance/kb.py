@@ -45,8 +45,16 @@ def fold(text: str) -> str:
 def title_synonyms() -> list[tuple[str, str]]:
     """(variant, canonical) pairs from data/titles.yaml, longest variant first."""
     spec = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
-    pairs = [(fold(v), fold(canonical)) for canonical, variants in spec.items() for v in variants or []]
+    pairs = [(fold(v), fold(canonical)) for canonical, variants in spec.items() if canonical != "shared"
+             for v in variants or []]
     return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
+def shared_titles() -> frozenset[str]:
+    """Titles many people hold at once (data/titles.yaml `shared`)."""
+    spec = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
+    return frozenset(fold(t) for t in spec.get("shared") or [])
 
 
 def fold_title(title: str) -> str:

@@ -38,7 +38,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .kb import Actor, KnowledgeBase, fold, fold_title
+from .kb import Actor, KnowledgeBase, fold, fold_title, shared_titles
 from .outlets import Outlets, default_outlets
 
 #: Titles written before a name; they are not part of the name, but they tell what the person is.
@@ -126,7 +126,7 @@ class ActorResolver:
                 self.matcher.add(actor.id, list(nlp.tokenizer.pipe(_without_the(long))))
             if short:
                 self.acronyms.add(actor.id, list(nlp.tokenizer.pipe(short)))
-        self.titles = sorted(kb.titles, key=len, reverse=True)
+        self.titles = sorted(kb.titles - shared_titles(), key=len, reverse=True)
         self.lowercase_forms = {
             fold(f) for a in kb.actors.values() for f in [*a.names(), *a.metonyms] if f == f.lower()
         }
