@@ -31,10 +31,13 @@ class PRF:
     tp: int = 0
     pred: int = 0
     gold: int = 0
+    #: predictions that match some gold item, when that differs from the gold items found (``tp``)
+    tp_pred: int | None = None
 
     @property
     def precision(self) -> float:
-        return self.tp / self.pred if self.pred else 0.0
+        tp = self.tp if self.tp_pred is None else self.tp_pred
+        return tp / self.pred if self.pred else 0.0
 
     @property
     def recall(self) -> float:
@@ -60,7 +63,7 @@ class Report:
     quotes: PRF = field(default_factory=PRF)
     speaker_correct: int = 0
     speaker_total: int = 0
-    labels: PRF = field(default_factory=PRF)
+    labels: PRF = field(default_factory=lambda: PRF(tp_pred=0))
     plover_hits: int = 0
     plover_total: int = 0
     gold_sentences_missing: int = 0
@@ -224,13 +227,19 @@ def _score_labels(gold: list[dict], rows: list[tuple], kb: KnowledgeBase, report
     preds = [r for r in rows if r[0] in docs]
     report.labels.gold += len(gold)
     report.labels.pred += len(preds)
-    used: set[int] = set()
+    # a label found whole counts for each gold part it holds ("the 30-year-old NSA leaker" for both
+    # "30-year-old" and "NSA leaker"): recall counts gold labels found, precision predicted labels that
+    # match some gold label
+    matched_preds: set[int] = set()
+    found = 0
     for g in gold:
-        match = next((i for i, r in enumerate(preds) if i not in used and r[0] == g["doc_id"]
-                      and label_match(g["label"], r[3]) and same_actor(g["actor"], r[1], r[2], kb)), None)
-        if match is not None:
-            used.add(match)
-            report.labels.tp += 1
+        hits = [i for i, r in enumerate(preds) if r[0] == g["doc_id"]
+                and label_match(g["label"], r[3]) and same_actor(g["actor"], r[1], r[2], kb)]
+        if hits:
+            found += 1
+            matched_preds.update(hits)
+    report.labels.tp += found
+    report.labels.tp_pred += len(matched_preds)
 
 
 def _score_plover(gold: list[dict], preds, report: Report) -> None:

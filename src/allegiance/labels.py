@@ -55,7 +55,8 @@ class Label:
     end: int
     construction: str  # title | appositive | predicate | reference
     outlet: str | None = None
-    #: None when the author says it; the speaker's actor id when it is inside a quotation
+    #: None when the author says it (or an unnamed interviewer asks it); the speaker's actor id when it
+    #: is inside a quotation
     voice: str | None = None
 
 
@@ -102,7 +103,8 @@ class LabelExtractor:
                 head.head.i in at and at[head.head.i].method in _NAMING):
             # the name set beside its description: "the self-proclaimed “president” Juan Guaidó"
             desc = head.head
-            skip = {t.i for c in desc.children if c.dep_ in ("prep", "relcl", "acl", "appos") for t in c.subtree}
+            skip = {t.i for c in desc.children if c.dep_ in ("relcl", "acl", "appos") or c.dep_ == "prep" and c.lower_ != "of"
+                    for t in c.subtree}
             out.append(("title", [t for t in desc.subtree if t.i < span.start and t.i not in skip]))
         for child in head.children:
             if child.dep_ == "appos" and child.i not in range(m.token_start, m.token_end):
@@ -136,9 +138,8 @@ class LabelExtractor:
                 fold(text) == fold(m.text) or _only_names(words, m)):
             return None
         quote = quote_at(doc, start)
-        voice = None
-        if quote is not None:
-            voice = quote.speaker.id if quote.speaker else "unknown"
+        # a quotation's words are its speaker's; an interviewer's question (no speaker) is the outlet's
+        voice = quote.speaker.id if quote is not None and quote.speaker is not None else None
         lid = hashlib.blake2b(f"{doc._.doc_id}|{m.ref.id}|{start}|{end}".encode(), digest_size=8).hexdigest()
         return Label(doc._.doc_id, lid, m.ref, text, start, end, construction, doc._.outlet, voice)
 
