@@ -272,15 +272,18 @@ class KnowledgeBase:
     def holders(self, title: str, country: str | None, on: dt.date | None, org: str | None = None) -> list[Actor]:
         """Who held a title (in a country or an organisation) on a day."""
         title = fold_title(title)
-        found = []
+        found, dated = [], []
         for actor in self.actors.values():
             for role in actor.roles:
                 if role.title == title and (country is None or role.country == country) and (
                     org is None or role.org == org
                 ) and role.holds_on(on):
                     found.append(actor)
+                    if role.start is not None:
+                        dated.append(actor)
                     break
-        return found
+        # a role the knowledge base knows the start of beats one whose dates are unknown
+        return dated if on is not None and dated else found
 
     def fuzzy(self, text: str, cutoff: float = 90) -> Actor | None:
         """Best fuzzy match of a name (misspellings, transliterations) above the cutoff."""

@@ -32,6 +32,9 @@ from .resolve import HONORIFICS, ActorRef, Mention
 #: Honorifics that say nothing about the person.
 _EMPTY = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "the", "a", "an", "his", "her", "its", "their"}
 _COPULAS = {"be", "become", "remain", "seem"}
+#: Words for a government that say how the author sees it; "administration" is the neutral one and
+#: makes no label on its own.
+_GOVERNMENT_WORDS = {"regime", "government", "dictatorship", "junta", "cabinet", "authorities"}
 #: Resolution paths that mean a mention is a name, not a description.
 _NAMING = {"alias", "fuzzy", "unknown", "outlet"}
 MAX_WORDS = 12
@@ -96,8 +99,11 @@ class LabelExtractor:
                 break
             left.insert(0, tok)
             i -= 1
-        if left and any(t.pos_ == "NOUN" or t.lower_.rstrip(".") in HONORIFICS
-                        or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
+        if not left:
+            left = _words_before(doc, span, at, m)  # the parse lost the phrase: read the words themselves
+        if left and m.ref.kind != "state" and not any(t.pos_ in ("VERB", "NUM") for t in left) and any(
+                t.pos_ == "NOUN" or t.lower_.rstrip(".") in HONORIFICS
+                or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
         if head.dep_ == "appos" and head.head.i < span.start and head.head.pos_ == "NOUN" and not (
                 head.head.i in at and at[head.head.i].method in _NAMING):
@@ -107,7 +113,7 @@ class LabelExtractor:
                     for t in c.subtree}
             out.append(("title", [t for t in desc.subtree if t.i < span.start and t.i not in skip]))
         for child in head.children:
-            if child.dep_ == "appos" and child.i not in range(m.token_start, m.token_end):
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i not in range(m.token_start, m.token_end):
                 if child.i in at and at[child.i].method in _NAMING:
                     continue  # "the United States, Canada, ..." is a list, not a description
                 whole = _phrase(child)
@@ -118,7 +124,7 @@ class LabelExtractor:
                     out += [("appositive", _phrase(c, conjuncts=False)) for c in _conjuncts_of(child)]
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ in _COPULAS:
             for child in head.head.children:
-                if child.dep_ in ("attr", "acomp") and child.pos_ in ("NOUN", "ADJ", "PROPN"):
+                if child.dep_ == "attr" and child.pos_ == "NOUN":
                     out.append(("predicate", _phrase(child)))
         return out
 
@@ -156,6 +162,24 @@ def _in_phrase(tok: Token, span: Span) -> bool:
     return False
 
 
+def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
+    """Nouns and adjectives right before a name, read off the words when the parse did not attach them
+    ("offering National Security Agency whistleblower Edward Snowden asylum")."""
+    out: list[Token] = []
+    i = span.start - 1
+    while i >= span.sent.start:
+        tok = doc[i]
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text not in ("-", "“", "”"):
+            break
+        if tok.i in at and at[tok.i] is not m and at[tok.i].ref.kind in ("person", "state"):
+            break
+        out.insert(0, tok)
+        i -= 1
+    # the word next to the name must be a common noun ("whistleblower", "leaker"): a proper noun or an
+    # adjective there is more often another name or a loose modifier than a title
+    return out if out and out[-1].pos_ == "NOUN" and out[-1].is_lower else []
+
+
 def _conjuncts_of(tok: Token) -> list[Token]:
     return [c for c in tok.children if c.dep_ == "conj"]
 
@@ -188,6 +212,8 @@ def _telling_reference(span: Span, m: Mention) -> bool:
     loaded = any(_loaded(t) for t in span)
     if m.method == "group":
         return loaded
+    if span.root.lemma_.lower() not in _GOVERNMENT_WORDS:
+        return loaded  # "the White House", "the State Department" name a seat, not a judgement
     qualified = any(t.pos_ == "ADJ" and not t.ent_type_ for t in span)
     named = any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.lower_ not in ("u.s.", "us") and not t.ent_type_ in ("GPE", "NORP") for t in span)
     return loaded or qualified or named
