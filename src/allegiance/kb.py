@@ -100,9 +100,7 @@ class Role:
     start: dt.date | None = None
     end: dt.date | None = None
 
-    def holds_on(self, day: dt.date | None) -> bool:
-        if day is None:
-            return self.end is None
+    def holds_on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
@@ -272,6 +270,12 @@ class KnowledgeBase:
     def holders(self, title: str, country: str | None, on: dt.date | None, org: str | None = None) -> list[Actor]:
         """Who held a title (in a country or an organisation) on a day."""
         title = fold_title(title)
+        if on is None:
+            # without the article's date, only a title one person ever held is unambiguous
+            ever = [a for a in self.actors.values() if any(
+                r.title == title and (country is None or r.country == country) and (org is None or r.org == org)
+                for r in a.roles)]
+            return ever if len(ever) == 1 else []
         found, dated = [], []
         for actor in self.actors.values():
             for role in actor.roles:

@@ -101,8 +101,8 @@ class LabelExtractor:
             i -= 1
         if not left:
             left = _words_before(doc, span, at, m)  # the parse lost the phrase: read the words themselves
-        if left and m.ref.kind != "state" and not any(t.pos_ in ("VERB", "NUM") for t in left) and any(
-                t.pos_ == "NOUN" or t.lower_.rstrip(".") in HONORIFICS
+        if left and m.ref.kind != "state" and not any(t.pos_ == "VERB" for t in left) and any(
+                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS
                 or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
         if head.dep_ == "appos" and head.head.i < span.start and head.head.pos_ == "NOUN" and not (
@@ -162,6 +162,11 @@ def _in_phrase(tok: Token, span: Span) -> bool:
     return False
 
 
+def _common_noun(tok: Token) -> bool:
+    """A common noun, also when the tagger calls a lower-case word a proper noun ("NSA leaker")."""
+    return tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and tok.is_lower
+
+
 def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     """Nouns and adjectives right before a name, read off the words when the parse did not attach them
     ("offering National Security Agency whistleblower Edward Snowden asylum")."""
@@ -177,7 +182,7 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
         i -= 1
     # the word next to the name must be a common noun ("whistleblower", "leaker"): a proper noun or an
     # adjective there is more often another name or a loose modifier than a title
-    return out if out and out[-1].pos_ == "NOUN" and out[-1].is_lower else []
+    return out if out and _common_noun(out[-1]) and out[-1].is_lower else []
 
 
 def _conjuncts_of(tok: Token) -> list[Token]:
