@@ -11,8 +11,9 @@ from allegiance.pipeline import Extractor
 
 @pytest.fixture(scope="module")
 def labels():
-    extractor = Extractor(KnowledgeBase.load())
-    extract_labels = LabelExtractor()
+    kb = KnowledgeBase.load()
+    extractor = Extractor(kb)
+    extract_labels = LabelExtractor(kb)
 
     def _labels(text: str):
         doc, _ = extractor.run(text, "l", "2019-01-27", "Test Outlet")
@@ -54,3 +55,8 @@ def test_quoted_speech_is_the_speakers_voice(labels):
 def test_a_name_is_not_a_label(labels):
     found = labels("Nicolás Maduro met Juan Guaidó, Leopoldo López and Mike Pompeo in Caracas.")
     assert not any(c == "appositive" for _, _, c, _ in found)
+
+
+def test_definite_description_of_a_person_named_before(labels):
+    found = labels("Obama shrugged off Hugo Chávez, but a clash with the late Venezuelan leader’s successor followed.")
+    assert ("hugo-chavez", "late Venezuelan leader", "reference", None) in found

@@ -25,7 +25,7 @@ import yaml
 
 from spacy.tokens import Doc, Span, Token
 
-from .kb import fold
+from .kb import KnowledgeBase, fold
 from .quotes import quote_at
 from .resolve import HONORIFICS, ActorRef, Mention
 
@@ -64,6 +64,9 @@ class Label:
 
 
 class LabelExtractor:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+
     def __call__(self, doc: Doc) -> list[Label]:
         mentions = doc._.actor_mentions or []
         at: dict[int, Mention] = {}
@@ -71,6 +74,10 @@ class LabelExtractor:
             for i in range(m.token_start, m.token_end):
                 at.setdefault(i, m)
         found: dict[tuple, Label] = {}
+        for chunk, m in self._described_people(doc, mentions, at):
+            label = self._make(doc, m, "reference", list(chunk))
+            if label is not None:
+                found.setdefault((label.actor.id, fold(label.label), label.voice), label)
         for m in mentions:
             if m.ref.kind == "group" and m.method != "group":
                 continue
@@ -80,6 +87,40 @@ class LabelExtractor:
                 if label is not None:
                     found.setdefault((label.actor.id, fold(label.label), label.voice), label)
         return sorted(found.values(), key=lambda lab: lab.start)
+
+    def _described_people(self, doc: Doc, mentions: list[Mention], at) -> list[tuple[Span, Mention]]:
+        """Definite descriptions of a person named just before: "Obama shrugged off Hugo Chávez, but a clash
+        with the late Venezuelan leader's successor ...". The description's head must be a word for a
+        person's standing (data/lexicons/person_nouns.yaml) and a demonym in it must match the person's
+        country; the person must be named within the two sentences before."""
+        out = []
+        people = [m for m in mentions if m.ref.kind == "person"]
+        try:
+            chunks = list(doc.noun_chunks)
+        except ValueError:
+            return out
+        candidates = []
+        for chunk in chunks:
+            poss = next((c for c in chunk.root.children if c.dep_ == "poss"), None)
+            if poss is None:
+                candidates.append(chunk)
+            else:  # "the late Venezuelan leader’s successor": the possessor is the description
+                words = [t for t in poss.subtree if t.tag_ != "POS"]
+                candidates.append(doc[words[0].i:words[-1].i + 1])
+        for chunk in candidates:
+            root = chunk.root
+            if root.i in at or chunk[0].lower_ != "the" or root.lemma_.lower() not in person_nouns():
+                continue
+            sents = list(doc.sents)
+            idx = next(i for i, s in enumerate(sents) if s.start <= root.i < s.end)
+            window_start = sents[max(0, idx - 2)].start
+            demonym = next((t for t in chunk if t.ent_type_ in ("NORP", "GPE") and t.i != root.i), None)
+            before = [m for m in people if window_start <= m.token_start and m.token_end <= chunk.start]
+            if demonym is not None:
+                before = [m for m in before if m.ref.country and self.kb.demonym(demonym.text) == m.ref.country]
+            if before:
+                out.append((chunk, before[-1]))
+        return out
 
     def _labels_of(self, doc: Doc, m: Mention, span: Span, at) -> list[tuple[str, list[Token]]]:
         out: list[tuple[str, list[Token]]] = []
@@ -160,6 +201,12 @@ def _in_phrase(tok: Token, span: Span) -> bool:
             return False
         t = t.head
     return False
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    spec = yaml.safe_load((LEXICON.parent / "person_nouns.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in spec["nouns"])
 
 
 def _common_noun(tok: Token) -> bool:

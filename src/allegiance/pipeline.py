@@ -45,7 +45,7 @@ class Extractor:
         self.kb = kb
         self.actors = ActorResolver(self.nlp, kb)
         self.quotes = QuoteExtractor()
-        self.labels = LabelExtractor()
+        self.labels = LabelExtractor(kb)
         self.events = EventExtractor(kb)
 
     def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None):
