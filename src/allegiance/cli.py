@@ -272,6 +272,46 @@ def framing_cmd(
     out.print(table)
 
 
+@app.command("allegiances")
+def allegiances_cmd(
+    db: DbOption = Path(DEFAULT_DB),
+    at: Annotated[str | None, typer.Option("--at", help="Stances as of this date (YYYY-MM-DD).")] = None,
+    principal: Annotated[list[str] | None, typer.Option("--principal", help="A contender for power (name); repeatable.")] = None,
+    kb: KbOption = None,
+) -> None:
+    """Who stands where: every actor's stance toward the contenders, grouped by sector, with sources."""
+    import datetime as dt
+
+    from .allegiances import allegiances
+
+    knowledge = _load_kb(kb)
+    if not db.exists():
+        raise _fatal(f"no database at {db}; run `allegiance ingest` first")
+    day = None
+    if at:
+        try:
+            day = dt.date.fromisoformat(at)
+        except ValueError as exc:
+            raise _fatal(f"--at must be a date as YYYY-MM-DD, not {at!r}") from exc
+    ids = []
+    for name in principal or []:
+        hits = knowledge.search(name, 1)
+        if not hits or hits[0][1] < 80:
+            raise _fatal(f"no actor matching {name!r} in the knowledge base")
+        ids.append(hits[0][0].id)
+    with Store(db, read_only=True) as store:
+        stances = allegiances(store, knowledge, day, ids or None)
+    title = "Who stands where" + (f" on {at}" if at else "")
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for col in ("group", "actor", "stance", "contender", "since", "status", "sources", "evidence"):
+        table.add_column(col)
+    for s in stances:
+        mark = "[green]with[/]" if s.stance > 0 else "[red]against[/]"
+        table.add_row(s.group, s.actor, mark, s.contender, s.since or "", s.status, str(s.num_sources),
+                      s.evidence[0].sentence[:120] if s.evidence else "")
+    out.print(table)
+
+
 @app.command("eval")
 def eval_cmd(
     corpus: Annotated[list[Path], typer.Argument(help="The articles the gold annotates (files or folders).")],

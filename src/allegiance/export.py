@@ -39,6 +39,21 @@ def _framing_rows(store: Store) -> list[dict]:
     return [asdict(r) for r in framing_rows(store, load_kb())]
 
 
+def _allegiance_rows(store: Store) -> list[dict]:
+    from dataclasses import asdict
+
+    from .allegiances import allegiances
+    from .kb import load_kb
+
+    return [asdict(s) for s in allegiances(store, load_kb())]
+
+
+def _indicator_rows(store: Store) -> list[dict]:
+    from .allegiances import indicators
+
+    return indicators(store)
+
+
 def _coup_rows(store: Store) -> list[dict]:
     from dataclasses import asdict
 
@@ -124,6 +139,35 @@ EXPORTS: dict[str, Export] = {
         query="",
         help="who is reported as staging or plotting a coup, who says so, and in which outlet",
         rows=_coup_rows,
+    ),
+    "fused-events": Export(
+        fields=("fused_id", "type", "source", "source_id", "target", "target_id", "date", "status", "num_mentions",
+                "num_sources", "first_reported", "outlets", "evidence"),
+        query="""
+            SELECT f.fused_id, f.type, f.source, f.source_id, f.target, f.target_id, f.date, f.status,
+                   f.num_mentions, f.num_sources, strftime(f.first_reported, '%Y-%m-%d'), f.outlets,
+                   list(struct_pack(doc_id := e.doc_id, outlet := a.outlet, sentence := e.sentence,
+                                    start := e.start, "end" := e."end") ORDER BY e.doc_id, e.start)
+            FROM fused_events f
+            JOIN fused_members m USING (fused_id)
+            JOIN events e ON e.doc_id = m.doc_id AND e.event_id = m.event_id
+            JOIN articles a ON a.doc_id = e.doc_id
+            GROUP BY ALL ORDER BY f.num_sources DESC, f.num_mentions DESC, f.fused_id
+        """,
+        help="events fused across articles, with mentions, independent sources, outlets and evidence",
+    ),
+    "allegiances": Export(
+        fields=("actor", "actor_id", "sector", "contender", "contender_id", "stance", "since", "status",
+                "num_sources", "evidence"),
+        query="",
+        help="each actor's stance (+1 with, -1 against) toward each contender for power, with its evidence",
+        rows=_allegiance_rows,
+    ),
+    "indicators": Export(
+        fields=("country", "week", "type", "status", "defector_sector", "count"),
+        query="",
+        help="weekly event counts by country, type and status; defections by the defector's sector",
+        rows=_indicator_rows,
     ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
-from . import claims
+from . import claims, fusion
 from .events import Event, EventExtractor
 from .kb import KnowledgeBase
 from .labels import Label, LabelExtractor
@@ -144,6 +144,7 @@ def extract(
                 _flush(store, done)
         _flush(store, done)
         summary.counts["contested claim groups"] = claims.build(store)
+        summary.counts["fused events"] = fusion.build(store)
     except KeyboardInterrupt:
         summary.interrupted = True
         summary.counts["extracted"] -= len(done)

@@ -225,7 +225,7 @@ class ActorResolver:
             actor = self.kb.fuzzy(name, cutoff=92)
             if actor and actor.kind != "person":
                 return _mention(span, ref_for(actor, text), "fuzzy")
-            if label == "FAC" or len(name) < 3 or len(span) > 5 or any(t.tag_ in ("VBZ", "VBD", "VBP") for t in span):
+            if label == "FAC" or len(name) < 3 or len(span) > 4 or any(t.tag_ in ("VBZ", "VBD", "VBP") for t in span):
                 return None  # a headline in title case is not an organisation's name
             ref = ActorRef(f"unknown:organisation:{slug(name)}", name, text, "organisation", self._nearby_country(span), [], provisional=True)
             return _mention(span, ref, "unknown")

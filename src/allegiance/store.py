@@ -69,6 +69,13 @@ _CLAIMS_SCHEMA = pa.schema([
     ("group_id", _S), ("contested", pa.bool_()), ("start", _I), ("end", _I),
 ])
 
+_FUSED_SCHEMA = pa.schema([
+    ("fused_id", _S), ("type", _S), ("source_id", _S), ("source", _S), ("target_id", _S), ("target", _S),
+    ("date", _S), ("status", _S), ("num_mentions", _I), ("num_sources", _I), ("first_reported", pa.date32()),
+    ("outlets", _L),
+])
+_FUSED_MEMBERS_SCHEMA = pa.schema([("fused_id", _S), ("doc_id", _S), ("event_id", _S)])
+
 
 class StoreError(RuntimeError):
     """The database cannot be opened or migrated: fatal for the command."""
@@ -239,6 +246,18 @@ class Store:
         try:
             self.con.execute("DELETE FROM claims")
             self._insert("claims", pa.Table.from_pylist(rows, schema=_CLAIMS_SCHEMA))
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def replace_fused(self, events: list[dict], members: list[dict]) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM fused_members")
+            self.con.execute("DELETE FROM fused_events")
+            self._insert("fused_events", pa.Table.from_pylist(events, schema=_FUSED_SCHEMA))
+            self._insert("fused_members", pa.Table.from_pylist(members, schema=_FUSED_MEMBERS_SCHEMA))
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

@@ -1,0 +1,74 @@
+"""Fusion across outlets (a syndicated copy adds no source), allegiances and indicators."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from allegiance.allegiances import allegiances, indicators
+from allegiance.fusion import fuse
+from allegiance.ingest import ingest
+from allegiance.kb import KnowledgeBase
+from allegiance.pipeline import Extractor, extract
+
+STORY = ("Colombia Recognises Guaidó\n\n"
+         "Colombia recognized Juan Guaidó as interim president of Venezuela on Wednesday, the foreign ministry said. "
+         "The decision followed days of talks among governments in the region about the crisis in Caracas.")
+
+
+def _rows(*records):
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+@pytest.fixture()
+def fused_store(store, tmp_path):
+    path = tmp_path / "wire.jsonl"
+    path.write_text(_rows(
+        {"doc_id": "a", "outlet": "Outlet A", "published": "2019-01-24", "text": STORY},
+        # the same wire story in another outlet, with a different headline: a near duplicate
+        {"doc_id": "b", "outlet": "Outlet B", "published": "2019-01-24",
+         "text": STORY.replace("Colombia Recognises Guaidó", "Bogotá Backs Venezuelan Opposition Leader")},
+        # an independent report of the same event
+        {"doc_id": "c", "outlet": "Outlet C", "published": "2019-01-25",
+         "text": "Neighbours Take Sides\n\nColombia has recognized Juan Guaidó, its president said on Thursday, "
+                 "joining other governments in the region that back the opposition leader."},
+    ), encoding="utf-8")
+    summary = ingest([path], store)
+    assert summary.counts["near duplicates"] == 1
+    extract(store, Extractor(KnowledgeBase.load()))
+    return store
+
+
+def test_the_same_event_from_several_outlets_is_one_event(fused_store):
+    events = [f for f in fuse(fused_store) if f.type == "RECOGNIZE" and f.source_id == "COL"]
+    assert len(events) == 1
+    [event] = events
+    assert event.target_id == "juan-guaido" and event.status == "occurred"
+    assert event.num_mentions == 3
+    assert event.num_sources == 2  # the syndicated copy in Outlet B does not count again
+    assert str(event.first_reported) == "2019-01-24"
+
+
+def test_allegiances_and_indicators(fused_store):
+    kb = KnowledgeBase.load()
+    stances = allegiances(fused_store, kb, principals=["juan-guaido"])
+    colombia = next(s for s in stances if s.actor_id == "COL")
+    assert (colombia.contender_id, colombia.stance, colombia.group) == ("juan-guaido", 1, "foreign states")
+    assert colombia.evidence and colombia.since.startswith("2019-01")
+    before = allegiances(fused_store, kb, at=__import__("datetime").date(2019, 1, 1), principals=["juan-guaido"])
+    assert not any(s.actor_id == "COL" for s in before)
+    rows = indicators(fused_store)
+    assert any(r["type"] == "RECOGNIZE" and r["week"] == "2019-01-21" for r in rows)
+
+
+def test_demo_allegiances(shared, store):
+    ingest([shared / "corpus"], store)
+    extract(store, Extractor(KnowledgeBase.load()))
+    stances = {(s.actor_id, s.contender_id): s for s in allegiances(store, KnowledgeBase.load())}
+    assert stances[("USA", "juan-guaido")].stance == 1
+    for backer in ("RUS", "CHN", "CUB"):
+        assert stances[(backer, "nicolas-maduro")].stance == 1, backer
+    assert stances[("jose-luis-silva", "nicolas-maduro")].stance == -1
+    assert stances[("vladimir-padrino-lopez", "nicolas-maduro")].stance == 1
+    assert stances[("fanb", "nicolas-maduro")].group == "military and security"
