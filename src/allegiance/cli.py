@@ -126,6 +126,14 @@ def _load_kb(files: list[Path] | None) -> KnowledgeBase:
         raise _fatal(str(exc)) from exc
 
 
+def _find_actor(knowledge: KnowledgeBase, name: str) -> str:
+    """The id of the actor a user names on the command line, or a fatal error."""
+    hits = knowledge.search(name, 1)
+    if not hits or hits[0][1] < 80:
+        raise _fatal(f"no actor matching {name!r} in the knowledge base")
+    return hits[0][0].id
+
+
 def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int, quiet: bool) -> ExtractSummary:
     with Progress(
         TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
@@ -224,12 +232,7 @@ def framing_cmd(
     knowledge = _load_kb(kb)
     if not db.exists():
         raise _fatal(f"no database at {db}; run `allegiance ingest` first")
-    actor_id = None
-    if actor:
-        hits = knowledge.search(actor, 1)
-        if not hits or hits[0][1] < 80:
-            raise _fatal(f"no actor matching {actor!r} in the knowledge base")
-        actor_id = hits[0][0].id
+    actor_id = _find_actor(knowledge, actor) if actor else None
     with Store(db, read_only=True) as store:
         labels = labels_by_outlet(store, actor_id)
         shares = quote_shares(store, knowledge)
@@ -293,12 +296,7 @@ def allegiances_cmd(
             day = dt.date.fromisoformat(at)
         except ValueError as exc:
             raise _fatal(f"--at must be a date as YYYY-MM-DD, not {at!r}") from exc
-    ids = []
-    for name in principal or []:
-        hits = knowledge.search(name, 1)
-        if not hits or hits[0][1] < 80:
-            raise _fatal(f"no actor matching {name!r} in the knowledge base")
-        ids.append(hits[0][0].id)
+    ids = [_find_actor(knowledge, name) for name in principal or []]
     with Store(db, read_only=True) as store:
         stances = allegiances(store, knowledge, day, ids or None)
     title = "Who stands where" + (f" on {at}" if at else "")
