@@ -25,6 +25,8 @@ demo: install
 	@$(BIN)/allegiance export events --db $(DB) -o $(OUT)/events.jsonl
 	@$(BIN)/allegiance export quotes --db $(DB) -o $(OUT)/quotes.jsonl
 	@$(BIN)/allegiance export claims --db $(DB) -o $(OUT)/claims.jsonl
+	@$(BIN)/allegiance report --db $(DB) -o $(OUT)/report.html > /dev/null
+	@$(BIN)/allegiance report --db $(DB) -f md -o $(OUT)/report.md > /dev/null
 	@echo ""
 	@echo "Demo outputs:"
 	@echo "  database  $(abspath $(DB))"
@@ -33,6 +35,7 @@ demo: install
 	@echo "  events    $(abspath $(OUT)/events.jsonl)"
 	@echo "  quotes    $(abspath $(OUT)/quotes.jsonl)"
 	@echo "  claims    $(abspath $(OUT)/claims.jsonl)"
+	@echo "  report    $(abspath $(OUT)/report.html)  (and report.md)"
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 test: install

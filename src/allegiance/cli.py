@@ -310,6 +310,41 @@ def allegiances_cmd(
     out.print(table)
 
 
+@app.command("report")
+def report_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the report.")] = Path("report.html"),
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html or md.")] = "html",
+    country: Annotated[str | None, typer.Option("--country", help="Only events involving this country (ISO alpha-3).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Only events from this date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only events up to this date (YYYY-MM-DD).")] = None,
+    principal: Annotated[list[str] | None, typer.Option("--principal", help="A contender for power; repeatable.")] = None,
+    kb: KbOption = None,
+) -> None:
+    """Write the situation report: one self-contained HTML file (or Markdown), every row with its evidence."""
+    import datetime as dt
+
+    from .report import gather, render_html, render_markdown
+
+    if fmt not in ("html", "md"):
+        raise _fatal("--format must be html or md")
+    knowledge = _load_kb(kb)
+    if not db.exists():
+        raise _fatal(f"no database at {db}; run `allegiance ingest` first")
+    try:
+        start = dt.date.fromisoformat(date_from) if date_from else None
+        end = dt.date.fromisoformat(date_to) if date_to else None
+    except ValueError as exc:
+        raise _fatal(f"dates must be YYYY-MM-DD: {exc}") from exc
+    ids = [_find_actor(knowledge, name) for name in principal or []]
+    with Store(db, read_only=True) as store:
+        data = gather(store, knowledge, country.upper() if country else None, start, end, ids or None)
+    text = render_html(data) if fmt == "html" else render_markdown(data)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    out.print(f"report: {output.resolve()}")
+
+
 @app.command("eval")
 def eval_cmd(
     corpus: Annotated[list[Path], typer.Argument(help="The articles the gold annotates (files or folders).")],

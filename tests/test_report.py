@@ -1,0 +1,84 @@
+"""The situation report in a real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from allegiance.ingest import ingest
+from allegiance.kb import KnowledgeBase
+from allegiance.pipeline import Extractor, extract
+from allegiance.report import gather, render_html, render_markdown
+from allegiance.store import Store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+HOSTILE = ("Colombia recognized Juan Guaidó as interim president on Monday <script>document.title='pwned'</script> "
+           "in a statement from Bogotá.")
+
+
+@pytest.fixture(scope="module")
+def report_files(shared, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    hostile = tmp / "hostile.jsonl"
+    hostile.write_text(json.dumps({
+        "doc_id": "hostile", "title": "<img src=x onerror=alert(1)> March in Caracas", "outlet": "<b>Test</b> Outlet",
+        "published": "2019-01-28", "text": HOSTILE + "\n\nThe march ended peacefully in the evening, organisers said.",
+    }) + "\n", encoding="utf-8")
+    with Store(tmp / "r.duckdb") as store:
+        ingest([shared / "corpus", hostile], store)
+        extract(store, Extractor(KnowledgeBase.load()))
+        data = gather(store, KnowledgeBase.load())
+    html_path = tmp / "report.html"
+    html_path.write_text(render_html(data), encoding="utf-8")
+    return html_path, render_markdown(data), data
+
+
+def test_report_renders_in_chromium(report_files):
+    from playwright.sync_api import sync_playwright
+
+    html_path, _, _ = report_files
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        errors, dialogs, requests = [], [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file://") else None)
+        page.goto(html_path.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        assert errors == [] and dialogs == []
+        assert requests == []  # self-contained: nothing fetched
+        assert page.locator("#timeline rect.bar").count() > 10
+        assert page.locator("#allegiance-picture circle.actor").count() >= 5
+        assert page.locator("#allegiance-picture circle.actor.security").count() >= 1
+        # the article's own <script> is shown as text, never run
+        assert page.title() == "Allegiance situation report"
+        shown = page.text_content("#stances")  # evidence sits in collapsed <details>: text, not markup
+        assert "<script>document.title='pwned'</script>" in shown
+        assert "<img src=x onerror=alert(1)> March in Caracas" in page.inner_text("#corpus")
+        # a table sorts when its header is clicked, and the filter narrows the stances
+        page.fill("#filter", "Russia")
+        visible = [r for r in page.locator("#stances tbody tr").all() if r.is_visible()]
+        assert visible and all("Russia" in r.inner_text() for r in visible)
+        browser.close()
+
+
+def test_every_row_links_to_evidence(report_files):
+    html_path, _, data = report_files
+    html = html_path.read_text(encoding="utf-8")
+    assert data.stances and all(s.evidence for s in data.stances)
+    for s in data.stances[:5]:
+        assert f'href="#doc-{s.evidence[0].doc_id}"' in html
+    assert 'id="doc-hostile"' in html
+
+
+def test_markdown_report(report_files):
+    _, markdown, data = report_files
+    assert markdown.startswith("# Situation report")
+    assert "## Who stands where" in markdown and "## Contested claims" in markdown
+    assert len(data.contenders) == 2
