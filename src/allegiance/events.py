@@ -272,7 +272,14 @@ class EventExtractor:
             if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
                 status = "claimed"
                 attributed = speaker or self._according_to_actor(sent, at, doc)
+        if not sources:
+            sources = self._listed_after_colon(sent, head, at)
+        if not targets and head.dep_ == "nsubj" and head.head.lemma_ == "be":
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)  # "his allies are ..."
+            targets = [self._actor_of(owner, at, doc)] if owner is not None and self._actor_of(owner, at, doc) else []
         nearest = False
+        if not targets and spec.default_target == "incumbent":
+            targets = self._incumbent(sources, at, published)
         if not targets and spec.default_target is None and (sources or trig.weight >= 0.75):
             targets = self._nearest(sent, head, at, exclude={s.id for s in sources}, after=True)
             nearest = bool(targets)
@@ -367,6 +374,30 @@ class EventExtractor:
                     return tok.doc[tok.i : end]
         return None
 
+    def _listed_after_colon(self, sent: Span, head: Token, at) -> list[ActorRef]:
+        """ "Only six nations continue to support Maduro: Bolivia, Cuba, Nicaragua ..." - the actors the
+        sentence lists after a colon that follows the trigger, when the subject names none."""
+        colon = next((t for t in sent if t.text == ":" and t.i > head.i), None)
+        if colon is None:
+            return []
+        listed: list[ActorRef] = []
+        for m in {id(m): m for m in at.values()}.values():
+            if colon.i < m.token_start < sent.end and m.ref.kind in ("state", "organisation") and m.ref not in listed:
+                listed.append(m.ref)
+        return listed if len(listed) >= 2 else []
+
+    def _incumbent(self, sources: list[ActorRef], at, published) -> list[ActorRef]:
+        """Whom a defector leaves when the text does not say: the head of state of their country."""
+        country = next((s.country for s in sources if s.country), None) or self._focus(at)
+        if country is None or published is None:
+            return []
+        for title in ("president", "head of state", "king", "prime minister"):
+            holders = self.kb.holders(title, country, published)
+            if len(holders) == 1:
+                a = holders[0]
+                return [ActorRef(a.id, a.name, "", a.kind, a.country, list(a.sectors))]
+        return []
+
     def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool) -> list[ActorRef]:
         """When the parse gives no argument, the closest actor on the expected side of the trigger, within
         its clause: objects follow their verb, subjects precede it. Places named with "in", "at"... are
@@ -449,6 +480,14 @@ class EventExtractor:
         return max(counts, key=counts.get) if counts else None
 
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
+        cop = head.head if head.dep_ == "nsubj" and head.head.lemma_ == "be" else None
+        if cop is not None and head.pos_ == "NOUN":
+            # "the most senior defector has been Gen Yánez", "his allies are Turkey, Russia and China":
+            # the predicate names who the agent noun is
+            attr = next((c for c in cop.children if c.dep_ == "attr"), None)
+            refs = self._with_conjuncts(attr, at, doc) if attr is not None else []
+            if refs:
+                return refs, True
         if head.i in at and at[head.i].ref.kind in ("group", "person"):
             return [at[head.i].ref], True  # an agent noun names its actor: "protesters", "defectors"
         for child in head.children:  # "Guaidó's calls", whatever the tagger made of "calls"

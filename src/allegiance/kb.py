@@ -273,15 +273,16 @@ class KnowledgeBase:
         if on is None:
             # without the article's date, only a title one person ever held is unambiguous
             ever = [a for a in self.actors.values() if any(
-                r.title == title and (country is None or r.country == country) and (org is None or r.org == org)
+                r.title == title and (country is None or r.country == country) and r.org == org
                 for r in a.roles)]
             return ever if len(ever) == 1 else []
         found, dated = [], []
         for actor in self.actors.values():
             for role in actor.roles:
-                if role.title == title and (country is None or role.country == country) and (
-                    org is None or role.org == org
-                ) and role.holds_on(on):
+                # without an organisation asked for, the title is the country's own office: "the Venezuelan
+                # president" is the head of state, not the president of the electoral council
+                if role.title == title and (country is None or role.country == country) and role.org == org \
+                        and role.holds_on(on):
                     found.append(actor)
                     if role.start is not None:
                         dated.append(actor)
