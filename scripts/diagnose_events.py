@@ -8,24 +8,18 @@ A development aid: it reads the gold only to show differences; nothing here feed
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from allegiance.evaluate import _overlap, _read_jsonl, locate
-from allegiance.ingest import ingest
+from allegiance.evaluate import _overlap, _read_jsonl, extracted, locate
 from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
-from allegiance.store import Store
 
 
 def main() -> None:
     gold_dir, corpus = Path(sys.argv[1]), Path(sys.argv[2])
     only_errors = "--only-errors" in sys.argv
     kb = KnowledgeBase.load()
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "d.duckdb") as store:
-        ingest([corpus], store)
-        extract(store, Extractor(kb))
+    with extracted([corpus], kb) as store:
         texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
         rows = store.con.execute(
             'SELECT doc_id, type, source_name, target_name, status, start, "end", trigger FROM events').fetchall()

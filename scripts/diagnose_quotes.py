@@ -8,22 +8,16 @@ A development aid: it reads the gold only to show differences; nothing here feed
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
-from allegiance.evaluate import _read_jsonl, quote_match, same_actor
-from allegiance.ingest import ingest
+from allegiance.evaluate import _read_jsonl, extracted, quote_match, same_actor
 from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
-from allegiance.store import Store
 
 
 def main() -> None:
     gold_dir, corpus = Path(sys.argv[1]), Path(sys.argv[2])
     kb = KnowledgeBase.load()
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "q.duckdb") as store:
-        ingest([corpus], store)
-        extract(store, Extractor(kb))
+    with extracted([corpus], kb) as store:
         rows = store.con.execute(
             "SELECT doc_id, quote, speaker_id, speaker_name, speaker_mention, cue FROM quotes WHERE kind = 'direct'"
         ).fetchall()

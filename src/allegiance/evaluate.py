@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,22 +142,28 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@contextmanager
+def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int = 1) -> Iterator[Store]:
+    """A temporary store holding the corpus, ingested and extracted exactly as a user's would be."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.duckdb") as store:
+        ingest(corpus, store)
+        extract(store, Extractor(kb), processes=processes)
+        yield store
+
+
 def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int = 1) -> Report:
     kb = KnowledgeBase.load(*kb_files)
     report = Report()
-    with tempfile.TemporaryDirectory() as tmp:
-        with Store(Path(tmp) / "eval.duckdb") as store:
-            ingest(corpus, store)
-            extract(store, Extractor(kb), processes=processes)
-            texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
-            rows = store.con.execute(
-                'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '
-                "FROM events"
-            ).fetchall()
-            label_rows = store.con.execute(
-                "SELECT doc_id, actor_id, actor_name, label FROM labels WHERE voice IS NULL").fetchall()
-            quote_rows = store.con.execute(
-                "SELECT doc_id, quote, speaker_id, speaker_name FROM quotes WHERE kind = 'direct'").fetchall()
+    with extracted(corpus, kb, processes) as store:
+        texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
+        rows = store.con.execute(
+            'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '
+            "FROM events"
+        ).fetchall()
+        label_rows = store.con.execute(
+            "SELECT doc_id, actor_id, actor_name, label FROM labels WHERE voice IS NULL").fetchall()
+        quote_rows = store.con.execute(
+            "SELECT doc_id, quote, speaker_id, speaker_name FROM quotes WHERE kind = 'direct'").fetchall()
     preds: dict[str, list[tuple]] = defaultdict(list)
     for r in rows:
         preds[r[0]].append(r)
