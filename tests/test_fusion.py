@@ -63,12 +63,22 @@ def test_allegiances_and_indicators(fused_store):
 
 
 def test_demo_allegiances(shared, store):
+    """The allegiance picture the demo corpus supports, each stance with its sources."""
     ingest([shared / "corpus"], store)
     extract(store, Extractor(KnowledgeBase.load()))
     stances = {(s.actor_id, s.contender_id): s for s in allegiances(store, KnowledgeBase.load())}
-    assert stances[("USA", "juan-guaido")].stance == 1
-    for backer in ("RUS", "CHN", "CUB"):
-        assert stances[(backer, "nicolas-maduro")].stance == 1, backer
-    assert stances[("jose-luis-silva", "nicolas-maduro")].stance == -1
-    assert stances[("vladimir-padrino-lopez", "nicolas-maduro")].stance == 1
+
+    def stands(actor, contender, sign):
+        s = stances.get((actor, contender))
+        assert s is not None and s.stance == sign, (actor, contender)
+        assert s.num_sources >= 1 and s.evidence and s.evidence[0].sentence
+
+    for recogniser in ("USA", "CAN", "lima-group"):
+        stands(recogniser, "juan-guaido", 1)
+    for backer in ("RUS", "CHN", "CUB", "TUR", "BOL", "NIC"):
+        stands(backer, "nicolas-maduro", 1)
+    for defector in ("jose-luis-silva", "francisco-yanez"):
+        stands(defector, "nicolas-maduro", -1)
+    stands("vladimir-padrino-lopez", "nicolas-maduro", 1)
+    stands("fanb", "nicolas-maduro", 1)
     assert stances[("fanb", "nicolas-maduro")].group == "military and security"

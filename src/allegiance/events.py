@@ -22,6 +22,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .kb import KnowledgeBase
+from .labels import person_nouns
 from .quotes import quote_at
 from .resolve import ActorRef, Mention, antecedent, register_extensions
 from .temporal import resolve as resolve_date
@@ -254,10 +255,6 @@ class EventExtractor:
             sources, source_by_syntax = [speaker], True
         if not sources and not targets and trig.weight < 0.75 and not self._strong_alone(head, trig):
             return []  # a weak trigger with nobody acting is more often a figure of speech than an event
-        if trig.needs in ("source", "both") and not sources:
-            return []
-        if trig.needs in ("target", "both") and not targets:
-            return []
         status = "occurred" if trig.content else self._status(head, sent, span)
         if trig.invert and status in ("occurred", "negated"):
             status = "negated" if status == "occurred" else "occurred"
@@ -277,6 +274,12 @@ class EventExtractor:
         if not targets and head.dep_ == "nsubj" and head.head.lemma_ == "be":
             owner = next((c for c in head.children if c.dep_ == "poss"), None)  # "his allies are ..."
             targets = [self._actor_of(owner, at, doc)] if owner is not None and self._actor_of(owner, at, doc) else []
+        if trig.type in _ALLEGIANCE_TYPES and not targets:  # "recognized the young leader", "his allies"
+            targets = self._described_target(head, sent, at, doc)
+        if trig.needs in ("source", "both") and not sources:
+            return []
+        if trig.needs in ("target", "both") and not targets:
+            return []
         nearest = False
         if not targets and spec.default_target == "incumbent":
             targets = self._incumbent(sources, at, published)
@@ -374,6 +377,27 @@ class EventExtractor:
                     return tok.doc[tok.i : end]
         return None
 
+    def _described_target(self, head: Token, sent: Span, at, doc) -> list[ActorRef]:
+        """Whom an allegiance is toward when the text describes rather than names them: a definite
+        description with a word for a person's standing ("the young leader") or a possessive pronoun
+        ("his allies"), taken as the person last named as a subject in the two sentences before."""
+        words = [c for c in head.children if c.dep_ in ("dobj", "poss")] + [
+            o for c in head.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+        described = [w for w in words if w.i not in at and (
+            w.lower_ in ("his", "her") or w.lemma_.lower() in person_nouns()
+            and any(c.lower_ == "the" for c in w.children))]
+        if not described:
+            return []
+        sents = list(doc.sents)
+        idx = next(i for i, s in enumerate(sents) if s.start <= head.i < s.end)
+        window = sents[max(0, idx - 2)].start
+        people = [m for m in {id(m): m for m in at.values()}.values()
+                  if m.ref.kind == "person" and window <= m.token_start < sent.start]
+        subjects = [m for m in people if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and any(w.lower_ in ("his", "her") for w in described):
+            subjects = people  # "his" with no person as subject nearby: the person last named
+        return [max(subjects, key=lambda m: m.token_start).ref] if subjects else []
+
     def _listed_after_colon(self, sent: Span, head: Token, at) -> list[ActorRef]:
         """ "Only six nations continue to support Maduro: Bolivia, Cuba, Nicaragua ..." - the actors the
         sentence lists after a colon that follows the trigger, when the subject names none."""
@@ -464,7 +488,9 @@ class EventExtractor:
         """The actors of an argument and of the arguments coordinated with it ("China, Russia and Cuba");
         for a generic noun, the named members it lists ("countries including Russia and China")."""
         refs: list[ActorRef] = []
-        for t in [tok, *_conjuncts(tok)]:
+        # the parser often makes a list of named actors appositions: "The United States, Canada, and ..."
+        listed = [a for a in tok.children if a.dep_ == "appos" and tok.i in at]
+        for t in [tok, *_conjuncts(tok), *[x for a in listed for x in (a, *_conjuncts(a))]]:
             members = [] if t.i in at else _listed_members(t)
             for ref in ([self._actor_of(m, at, doc) for m in members] if members else [self._actor_of(t, at, doc)]):
                 if ref and all(r.id != ref.id for r in refs):
