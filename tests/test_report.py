@@ -34,13 +34,13 @@ def report_files(shared, tmp_path_factory):
         data = gather(store, KnowledgeBase.load())
     html_path = tmp / "report.html"
     html_path.write_text(render_html(data), encoding="utf-8")
-    return html_path, render_markdown(data), data
+    return html_path, render_markdown(data), data, tmp / "r.duckdb"
 
 
 def test_report_renders_in_chromium(report_files):
     from playwright.sync_api import sync_playwright
 
-    html_path, _, _ = report_files
+    html_path, _, _, _ = report_files
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()
@@ -69,7 +69,7 @@ def test_report_renders_in_chromium(report_files):
 
 
 def test_every_row_links_to_evidence(report_files):
-    html_path, _, data = report_files
+    html_path, _, data, _ = report_files
     html = html_path.read_text(encoding="utf-8")
     assert data.stances and all(s.evidence for s in data.stances)
     for s in data.stances[:5]:
@@ -78,7 +78,21 @@ def test_every_row_links_to_evidence(report_files):
 
 
 def test_markdown_report(report_files):
-    _, markdown, data = report_files
+    _, markdown, data, _ = report_files
     assert markdown.startswith("# Situation report")
     assert "## Who stands where" in markdown and "## Contested claims" in markdown
     assert len(data.contenders) == 2
+
+
+def test_scope_filters(report_files):
+    import datetime as dt
+
+    *_, db = report_files
+    kb = KnowledgeBase.load()
+    with Store(db, read_only=True) as store:
+        whole = gather(store, kb)
+        venezuela = gather(store, kb, country="VEN")
+        early = gather(store, kb, date_to=dt.date(2014, 12, 31))
+    assert 0 < venezuela.counts["events in scope"] < whole.counts["events in scope"]
+    assert all(week <= "2014-12-31" for week in early.timeline)
+    assert venezuela.scope == "country VEN" and "to 2014-12-31" in early.scope
