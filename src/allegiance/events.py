@@ -72,6 +72,8 @@ class Lexicon:
     types: dict[str, TypeSpec]
     by_first: dict[str, list[Trigger]]
     cues: dict
+    #: phrases whose words never trigger an event, indexed by first word
+    ignore: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *extra: Path) -> Lexicon:
@@ -81,8 +83,12 @@ class Lexicon:
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
+        ignore: dict[str, list[tuple[str, ...]]] = {}
         for path in (DATA / "triggers.yaml", *extra):
             spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            for phrase in spec.pop("IGNORE", None) or []:
+                words = tuple(str(phrase).lower().split())
+                ignore.setdefault(words[0], []).append(words)
             for etype, entries in spec.items():
                 if etype not in types:
                     raise ValueError(f"{path}: unknown event type {etype!r}")
@@ -102,7 +108,7 @@ class Lexicon:
         for section in cues.values():
             for key, words in section.items():
                 _check_words(words, f"cues.yaml {key}")
-        return cls(types, by_first, cues)
+        return cls(types, by_first, cues, ignore)
 
 
 def _check_words(words, where: str) -> None:
@@ -124,10 +130,13 @@ LEXICONS = Path(__file__).parent / "data" / "lexicons"
 def hostile_terms() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Hostile loaded terms (data/lexicons/loaded.yaml), indexed by first word, longest first."""
     spec = yaml.safe_load((LEXICONS / "loaded.yaml").read_text(encoding="utf-8"))
+    skip = {str(t).lower() for t in spec.get("not_accusations") or []}
     index: dict[str, list[tuple[str, ...]]] = {}
     for cat in spec["categories"].values():
         if cat.get("hostile"):
             for term in cat["terms"]:
+                if str(term).lower() in skip:
+                    continue
                 words = tuple(str(term).lower().split())
                 index.setdefault(words[0], []).append(words)
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
@@ -220,6 +229,15 @@ class EventExtractor:
                     if end is None or (trig.pos and tok.pos_ != trig.pos and not (trig.pos == "VERB" and tok.pos_ == "AUX")):
                         continue
                     found.append((doc[tok.i : end], trig))
+        # set phrases that name no act: their words trigger nothing
+        ignored: set[int] = set()
+        for tok in sent:
+            for key in set(_norm(tok)):
+                for words in self.lex.ignore.get(key, ()):
+                    end = _match_at(doc, tok.i, words, sent.end)
+                    if end is not None:
+                        ignored.update(range(tok.i, end))
+        found = [(span, trig) for span, trig in found if not ignored.intersection(range(span.start, span.end))]
         # words inside a longer matched phrase belong to it: "declaration of support" is a recognition,
         # not also a pledge of loyalty; the same phrase may still name several types
         kept = [(span, trig) for span, trig in found
