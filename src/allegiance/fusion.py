@@ -60,6 +60,7 @@ class FusedEvent:
 
 
 def _day(value: str | None) -> dt.date | None:
+    """A point in time for comparing dates of mixed precision: a month is its middle, a year its middle."""
     if not value:
         return None
     parts = value.split("-")

@@ -126,9 +126,7 @@ def _clean_bounds(text: str, s: int, e: int) -> tuple[int, int]:
 class QuoteExtractor:
     def __init__(self) -> None:
         register_extensions()
-        self.verbs = report_verbs() | {"stress", "emphasize", "emphasise", "reply", "answer", "respond", "warn",
-                                       "ask", "exclaim", "recall", "conclude", "continue", "point", "acknowledge",
-                                       "admit", "announce", "declare", "say", "tell", "add", "write", "tweet"}
+        self.verbs = report_verbs()
 
     def __call__(self, doc: Doc) -> list[Quote]:
         at: dict[int, Mention] = {}
