@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 OUT    ?= demo
 DB     ?= $(OUT)/allegiance.duckdb
 
-.PHONY: install demo test bench clean
+.PHONY: install browser demo test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,14 @@ demo: install
 	@echo "  claims    $(abspath $(OUT)/claims.jsonl)"
 	@echo "  report    $(abspath $(OUT)/report.html)  (and report.md)"
 
+# The report test drives Debian's Chromium through Playwright (which never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "make test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install
+test: install browser
 	@$(BIN)/pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
