@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import IO
 
@@ -16,6 +16,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .allegiances import allegiances, indicators
+from .framing import coup_attribution, framing_rows
+from .kb import load_kb
 from .store import Store
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -30,36 +33,9 @@ class Export:
     rows: Callable[[Store], list[dict]] | None = None
 
 
-def _framing_rows(store: Store) -> list[dict]:
-    from dataclasses import asdict
-
-    from .framing import framing_rows
-    from .kb import load_kb
-
-    return [asdict(r) for r in framing_rows(store, load_kb())]
-
-
-def _allegiance_rows(store: Store) -> list[dict]:
-    from dataclasses import asdict
-
-    from .allegiances import allegiances
-    from .kb import load_kb
-
-    return [asdict(s) for s in allegiances(store, load_kb())]
-
-
-def _indicator_rows(store: Store) -> list[dict]:
-    from .allegiances import indicators
-
-    return indicators(store)
-
-
-def _coup_rows(store: Store) -> list[dict]:
-    from dataclasses import asdict
-
-    from .framing import coup_attribution
-
-    return [asdict(r) for r in coup_attribution(store)]
+def _as_rows(items) -> list[dict]:
+    """Analysis results (dataclasses or dicts) as export rows."""
+    return [asdict(i) if is_dataclass(i) else i for i in items]
 
 
 EXPORTS: dict[str, Export] = {
@@ -131,14 +107,14 @@ EXPORTS: dict[str, Export] = {
         fields=("section", "outlet", "lean", "actor", "actor_id", "key", "count", "value"),
         query="",
         help="the outlet comparison in long form: labels per actor, quotation share per camp, loaded-term rates",
-        rows=_framing_rows,
+        rows=lambda store: _as_rows(framing_rows(store, load_kb())),
     ),
     "coups": Export(
         fields=("accused", "accused_id", "accuser", "accuser_id", "kind", "status", "outlet", "doc_id", "sentence",
                 "start", "end"),
         query="",
         help="who is reported as staging or plotting a coup, who says so, and in which outlet",
-        rows=_coup_rows,
+        rows=lambda store: _as_rows(coup_attribution(store)),
     ),
     "fused-events": Export(
         fields=("fused_id", "type", "source", "source_id", "target", "target_id", "date", "status", "num_mentions",
@@ -161,13 +137,13 @@ EXPORTS: dict[str, Export] = {
                 "num_sources", "evidence"),
         query="",
         help="each actor's stance (+1 with, -1 against) toward each contender for power, with its evidence",
-        rows=_allegiance_rows,
+        rows=lambda store: _as_rows(allegiances(store, load_kb())),
     ),
     "indicators": Export(
         fields=("country", "week", "type", "status", "defector_sector", "count"),
         query="",
         help="weekly event counts by country, type and status; defections by the defector's sector",
-        rows=_indicator_rows,
+        rows=indicators,
     ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
