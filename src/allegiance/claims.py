@@ -6,8 +6,9 @@ its reporting verb or its words say so (``data/lexicons/denial.yaml``: "denied",
 
 - within an article, a denial is tied to the claims of the speaker it answers, when the text names
   them next to it ("Arreaza replied to Pompeo ...", "the words of Pompeo");
-- across articles, claims whose words are similar (TF-IDF cosine over content words, computed here
-  with numpy) join the same group.
+- across articles, claims whose words are similar (TF-IDF cosine over content words, as sparse
+  matrices compared a block of rows at a time, so memory stays flat however many claims there are)
+  join the same group.
 
 A group is *contested* when one party asserts what another denies. This is a corpus-level stage:
 ``allegiance extract`` rebuilds the claims table after each run.
@@ -18,12 +19,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import yaml
+from scipy import sparse
 
 from .kb import fold
 from .store import Store
@@ -90,20 +93,41 @@ def _terms(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text)) if w not in _STOP and len(w) > 2]
 
 
-def _tfidf(docs: list[list[str]]) -> np.ndarray:
+def _tfidf(docs: list[list[str]]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Unit-length TF-IDF rows, and the same rows as 0/1 term indicators."""
     vocab: dict[str, int] = {}
     for d in docs:
         for w in d:
             vocab.setdefault(w, len(vocab))
     df = Counter(w for d in docs for w in set(d))
     n = len(docs)
-    m = np.zeros((n, len(vocab)), dtype=np.float32)
+    rows, cols, vals = [], [], []
     for i, d in enumerate(docs):
         for w, c in Counter(d).items():
-            m[i, vocab[w]] = (1 + math.log(c)) * math.log((1 + n) / (1 + df[w]))
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
+            rows.append(i)
+            cols.append(vocab[w])
+            vals.append((1 + math.log(c)) * math.log((1 + n) / (1 + df[w])))
+    m = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1
-    return m / norms
+    m = sparse.diags(1 / norms).astype(np.float32) @ m
+    present = m.copy()
+    present.data[:] = 1
+    return m.tocsr(), present.tocsr()
+
+
+def similar_pairs(terms: list[list[str]], block: int = 2000) -> Iterator[tuple[int, int]]:
+    """Pairs (i < j) of claims similar enough to be about the same thing."""
+    vectors, present = _tfidf(terms)
+    for lo in range(0, len(terms), block):
+        sims = (vectors[lo : lo + block] @ vectors.T).tocoo()
+        keep = (sims.data >= SIMILARITY) & (sims.col > sims.row + lo)
+        rows, cols = sims.row[keep], sims.col[keep]
+        if not len(rows):
+            continue
+        shared = np.asarray((present[lo : lo + block] @ present.T)[rows, cols]).ravel()
+        for i, j in zip(rows[shared >= SHARED_TERMS], cols[shared >= SHARED_TERMS]):
+            yield lo + int(i), int(j)
 
 
 class _Groups:
@@ -157,14 +181,8 @@ def group(claims: list[Claim], names: dict[str, set[str]] | None = None) -> list
                     groups.join(i, j)
     # across articles: similar words
     if n > 1:
-        terms = [_terms(c.text) for c in claims]
-        vectors = _tfidf(terms)
-        sims = vectors @ vectors.T
-        for i in range(n):
-            for j in np.nonzero(sims[i, i + 1 :] >= SIMILARITY)[0]:
-                j = i + 1 + int(j)
-                if len(set(terms[i]) & set(terms[j])) >= SHARED_TERMS:
-                    groups.join(i, j)
+        for i, j in similar_pairs([_terms(c.text) for c in claims]):
+            groups.join(i, j)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         members[groups.find(i)].append(i)

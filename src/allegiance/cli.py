@@ -72,7 +72,7 @@ def ingest_cmd(
     outlets: Annotated[list[Path] | None, typer.Option(help="Extra known outlets (YAML).")] = None,
     kb: KbOption = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only store articles; run `allegiance extract` later.")] = False,
-    processes: Annotated[int, typer.Option(help="Parser processes for extraction.")] = 1,
+    processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only.")] = False,
 ) -> None:
     """Read, clean, store and extract articles. Re-running adds nothing already stored and resumes an interrupted run."""
@@ -134,7 +134,7 @@ def _find_actor(knowledge: KnowledgeBase, name: str) -> str:
     return hits[0][0].id
 
 
-def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int, quiet: bool) -> ExtractSummary:
+def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int | None, quiet: bool) -> ExtractSummary:
     with Progress(
         TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
         TimeRemainingColumn(), console=err, disable=quiet, transient=True,
@@ -158,7 +158,7 @@ def extract_cmd(
     db: DbOption = Path(DEFAULT_DB),
     kb: KbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Redo articles already extracted.")] = False,
-    processes: Annotated[int, typer.Option(help="Parser processes.")] = 1,
+    processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Run the extraction stages over stored articles (resumable; skips work already done)."""
@@ -350,7 +350,7 @@ def eval_cmd(
     corpus: Annotated[list[Path], typer.Argument(help="The articles the gold annotates (files or folders).")],
     gold: Annotated[list[Path], typer.Option("--gold", help="Gold folder (events.jsonl, quotes.jsonl, labels.jsonl); repeatable.")],
     kb: KbOption = None,
-    processes: Annotated[int, typer.Option(help="Parser processes.")] = 1,
+    processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score extraction against gold annotations, on a temporary database."""

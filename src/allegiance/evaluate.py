@@ -143,7 +143,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 @contextmanager
-def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int = 1) -> Iterator[Store]:
+def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int | None = None) -> Iterator[Store]:
     """A temporary store holding the corpus, ingested and extracted exactly as a user's would be."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.duckdb") as store:
         ingest(corpus, store)
@@ -151,7 +151,7 @@ def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int = 1) -> Iter
         yield store
 
 
-def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int = 1) -> Report:
+def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int | None = None) -> Report:
     kb = KnowledgeBase.load(*kb_files)
     report = Report()
     with extracted(corpus, kb, processes) as store:

@@ -31,6 +31,7 @@ _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 TITLES_FILE = Path(__file__).parent / "data" / "titles.yaml"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: "Nicolás Maduro" == "nicolas maduro"."""
     text = unicodedata.normalize("NFKD", text.translate(_APOS))
@@ -47,7 +48,7 @@ def title_synonyms() -> list[tuple[str, str]]:
     spec = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
     pairs = [(fold(v), fold(canonical)) for canonical, variants in spec.items() if canonical != "shared"
              for v in variants or []]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    return [(v, c, re.compile(rf"\b{re.escape(v)}\b")) for v, c in sorted(pairs, key=lambda p: -len(p[0]))]
 
 
 @lru_cache(maxsize=1)
@@ -57,11 +58,13 @@ def shared_titles() -> frozenset[str]:
     return frozenset(fold(t) for t in spec.get("shared") or [])
 
 
+@lru_cache(maxsize=65536)
 def fold_title(title: str) -> str:
     """A title in the knowledge base's words: "Minister of Foreign Affairs" -> "foreign minister"."""
     t = fold(title)
-    for variant, canonical in title_synonyms():
-        t = re.sub(rf"\b{re.escape(variant)}\b", canonical, t)
+    for variant, canonical, pattern in title_synonyms():
+        if variant in t:
+            t = pattern.sub(canonical, t)
     return t
 
 

@@ -26,6 +26,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .kb import KnowledgeBase, fold
+from .nlp import text_of
 from .quotes import quote_at
 from .resolve import HONORIFICS, ActorRef, Mention
 
@@ -180,7 +181,7 @@ class LabelExtractor:
         if not any(t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lower_ not in _EMPTY for t in words):
             return None
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        text = doc.text[start:end]
+        text = text_of(doc)[start:end]
         if fold(text) == fold(m.ref.name) or construction != "reference" and (
                 fold(text) == fold(m.text) or _only_names(words, m)):
             return None

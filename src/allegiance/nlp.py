@@ -21,6 +21,15 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def text_of(doc: Doc) -> str:
+    """The Doc's text, joined once: ``Doc.text`` rebuilds the string from every token on each access,
+    which in a loop over mentions costs more than the parse."""
+    text = doc.user_data.get("allegiance_text")
+    if text is None:
+        text = doc.user_data["allegiance_text"] = doc.text
+    return text
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     nlp = spacy.load(MODEL)

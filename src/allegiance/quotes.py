@@ -34,6 +34,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .kb import fold
+from .nlp import text_of
 from .resolve import HONORIFICS, ActorRef, Mention, register_extensions, slug
 
 DATA = Path(__file__).parent / "data" / "events"
@@ -133,7 +134,7 @@ class QuoteExtractor:
         for m in doc._.actor_mentions or []:
             for i in range(m.token_start, m.token_end):
                 at.setdefault(i, m)
-        text = doc.text
+        text = text_of(doc)
         quotes: list[Quote] = []
         marked = [(s, e) for s, e in mark_spans(text)]
         covered: list[tuple[int, int]] = []
@@ -219,10 +220,10 @@ class QuoteExtractor:
             if q.speaker is None and q.speaker_mention:
                 # the closer of: the person quoted last, the person last named as a subject
                 options = []
-                if last is not None and last.speaker.kind == "person" and doc.text.count("\n", last.end, q.start) <= 6:
+                if last is not None and last.speaker.kind == "person" and text_of(doc).count("\n", last.end, q.start) <= 6:
                     options.append((last.start, last.speaker))
                 for pool in (subjects, people):
-                    before = [m for m in pool if m.end <= q.start and doc.text.count("\n", m.end, q.start) <= 4]
+                    before = [m for m in pool if m.end <= q.start and text_of(doc).count("\n", m.end, q.start) <= 4]
                     if before:
                         options.append((before[-1].start, before[-1].ref))
                         break
@@ -236,7 +237,7 @@ class QuoteExtractor:
     def _make(self, doc: Doc, kind: str, s: int, e: int, speaker: ActorRef | None, cue: str | None,
               mention: str | None) -> Quote:
         qid = hashlib.blake2b(f"{doc._.doc_id}|{kind}|{s}|{e}".encode(), digest_size=8).hexdigest()
-        return Quote(doc._.doc_id, qid, kind, doc.text[s:e], s, e, speaker, cue, doc._.outlet, mention)
+        return Quote(doc._.doc_id, qid, kind, text_of(doc)[s:e], s, e, speaker, cue, doc._.outlet, mention)
 
     def _actor(self, tok: Token, at, doc) -> tuple[ActorRef | None, str | None]:
         """The actor a speaker phrase names: the mention on its head, else a person (then anything)
@@ -296,13 +297,13 @@ class QuoteExtractor:
                 if ref is None and person is not None:  # the parse lost the name: "…, the professor X said."
                     ref, mention, clause_start = person
                 # back up over the comma before the attribution clause
-                cut = doc.text.rfind(",", a, clause_start)
+                cut = text_of(doc).rfind(",", a, clause_start)
                 return ref, mention, tok.lemma_.lower(), cut if cut > 0 else clause_start
         return None, None, None, None
 
     def _person_before(self, doc: Doc, verb: Token, a: int, at) -> tuple[ActorRef, str, int] | None:
         """The last person named between the last comma before a reporting verb and the verb."""
-        comma = doc.text.rfind(",", a, verb.idx)
+        comma = text_of(doc).rfind(",", a, verb.idx)
         for ent in reversed([e for e in verb.sent.ents if e.label_ == "PERSON" and comma < e.start_char < verb.idx]):
             ref = at[ent.root.i].ref if ent.root.i in at else self._known_person(ent.text, at) or ActorRef(
                 f"unknown:person:{slug(ent.text)}", ent.text, ent.text, "person", None, [], provisional=True)
@@ -312,7 +313,7 @@ class QuoteExtractor:
     def _speaker(self, doc: Doc, s: int, e: int, marked, at) -> tuple[ActorRef | None, str | None, str | None]:
         """The subject of the reporting verb nearest the quotation, outside any quotation marks, in its
         sentence first and then in its paragraph."""
-        text = doc.text
+        text = text_of(doc)
         para_a = text.rfind("\n", 0, s) + 1
         para_b = text.find("\n", e)
         para_b = len(text) if para_b < 0 else para_b
@@ -375,7 +376,7 @@ class QuoteExtractor:
                 words = words[1:]
             if len(words) < MIN_WORDS:
                 continue
-            s, e = _clean_bounds(doc.text, words[0].idx, words[-1].idx + len(words[-1].text))
+            s, e = _clean_bounds(text_of(doc), words[0].idx, words[-1].idx + len(words[-1].text))
             ref, mention = self._actor(subj, at, doc)
             out.append(self._make(doc, "indirect", s, e, ref, tok.lemma_.lower(), mention))
         return out

@@ -126,7 +126,9 @@ class ActorResolver:
                 self.matcher.add(actor.id, list(nlp.tokenizer.pipe(_without_the(long))))
             if short:
                 self.acronyms.add(actor.id, list(nlp.tokenizer.pipe(short)))
-        self.titles = sorted(kb.titles - shared_titles(), key=len, reverse=True)
+        # longest first, each with its words and pattern, so a chunk only tries titles its head word is in
+        self.titles = [(t, set(t.split()), re.compile(rf"\b{re.escape(t)}\b"))
+                       for t in sorted(kb.titles - shared_titles(), key=len, reverse=True)]
         self.lowercase_forms = {
             fold(f) for a in kb.actors.values() for f in [*a.names(), *a.metonyms] if f == f.lower()
         }
@@ -268,8 +270,8 @@ class ActorResolver:
         if root.lemma_.lower() in GOVERNMENT_NOUNS and country:  # "Donald Trump's administration"
             return _mention(chunk, ref_for(self.kb.state(country), chunk.text), "metonym") if self.kb.state(country) else None
         folded_title = fold_title(phrase.text)
-        title = next((t for t in self.titles if re.search(rf"\b{re.escape(t)}\b", folded_title)
-                      and root.lower_ in t.split() + fold_title(root.text).split()), None)
+        heads = {root.lower_, *fold_title(root.text).split()}
+        title = next((t for t, words, pattern in self.titles if heads & words and pattern.search(folded_title)), None)
         named_next = _names_follow(chunk, state)
         if title and root.lemma_.lower() not in NOT_THE_HOLDER and not named_next:
             holders = self.kb.holders(title, country or state.focus, day)
