@@ -13,6 +13,7 @@ already extracted with the same text and ``VERSION`` are skipped.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -101,7 +102,10 @@ def _tables(extractor: Extractor, articles: list[tuple], processes: int) -> Iter
         yield from extractor.tables(articles)
         return
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
-    pool = multiprocessing.get_context("fork").Pool(processes, _start_worker, (extractor,), maxtasksperchild=200)
+    gc.collect()
+    gc.freeze()  # the workers' garbage collector then leaves the shared pipeline's pages shared
+    pool = multiprocessing.get_context("fork").Pool(processes, _start_worker, (extractor,), maxtasksperchild=20)
+    gc.unfreeze()
     try:
         for results in pool.imap(_work, chunks):
             yield from results

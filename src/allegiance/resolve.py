@@ -325,12 +325,17 @@ class _DocState:
         self.surnames: dict[str, ActorRef] = {}
         self.ranks: dict[str, ActorRef] = {}
         self.focus: str | None = None
+        self.person_starts: set[int] = set()
+        self.person_tokens: dict[int, Mention] = {}  # token index -> the person mention it is part of
 
     def add(self, mention: Mention, span: Span) -> None:
         self.mentions.append(mention)
         ref = mention.ref
         self.ids.add(ref.id)
         if ref.kind == "person":
+            self.person_starts.add(mention.token_start)
+            for i in range(mention.token_start, mention.token_end):
+                self.person_tokens.setdefault(i, mention)
             for part in fold(ref.name).split()[1:] + fold(mention.text).split()[-1:]:
                 if len(part) > 2:
                     self.surnames[part] = ref
@@ -341,8 +346,9 @@ class _DocState:
 
     def country_in(self, span: Span) -> str | None:
         """The country of a person named inside a span ("Donald Trump's administration")."""
-        for m in self.mentions:
-            if span.start <= m.token_start and m.token_end <= span.end and m.ref.kind == "person" and m.ref.country:
+        for i in range(span.start, span.end):
+            m = self.person_tokens.get(i)
+            if m is not None and m.token_start == i and m.token_end <= span.end and m.ref.country:
                 return m.ref.country
         return None
 
@@ -399,9 +405,7 @@ def _names_follow(chunk: Span, state: _DocState) -> bool:
     nxt = chunk.end
     while nxt < len(doc) and doc[nxt].is_punct and doc[nxt].text not in (",", "."):
         nxt += 1
-    starts = {m.token_start for m in state.mentions if m.ref.kind == "person"}
-    heads = {i for m in state.mentions if m.ref.kind == "person" for i in range(m.token_start, m.token_end)}
-    return nxt in starts or chunk.root.head.i in heads
+    return nxt in state.person_starts or chunk.root.head.i in state.person_tokens
 
 
 def _with_of_phrase(chunk: Span) -> Span:
