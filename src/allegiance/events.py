@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from .kb import KnowledgeBase
+from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
-from .resolve import ActorRef, Mention, antecedent, register_extensions
+from .resolve import ActorRef, Mention, antecedent, group_ref, register_extensions
 from .temporal import resolve as resolve_date
 
 DATA = Path(__file__).parent / "data" / "events"
@@ -54,6 +54,9 @@ class Trigger:
     #: event, so it occurred whatever tense the words are in, and the speaker is the source
     content: bool = False
     plover: str | None = None
+    #: an agent noun ("protesters"): an event only where those it names act, as the subject of their
+    #: clause; "the deaths of protesters" reports no protest
+    agent: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class TypeSpec:
     speech_act: bool
     crisis: bool = False
     default_target: str | None = None
+    #: the group (knowledge-base id) that acts when the text names nobody, or only a nationality
+    default_source: str | None = None
+    #: the type this one becomes when its target is civilians (force used on civilians is repression)
+    against_civilians: str | None = None
 
 
 @dataclass
@@ -79,7 +86,8 @@ class Lexicon:
     def load(cls, *extra: Path) -> Lexicon:
         types = {
             name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
-                           bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"))
+                           bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
+                           s.get("default_source"), s.get("against_civilians"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -98,7 +106,7 @@ class Lexicon:
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
-                                   e.get("plover"))
+                                   e.get("plover"), bool(e.get("agent")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -188,6 +196,7 @@ class EventExtractor:
         self.conditionals = set(cues["planned"]["conditionals"])
         self.report_verbs = set(cues["reported"]["verbs"])
         self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
+        self.not_agent_verbs = set(cues["arguments"]["not_agent_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self.hostile = hostile_terms()
 
@@ -237,7 +246,8 @@ class EventExtractor:
                     end = _match_at(doc, tok.i, words, sent.end)
                     if end is not None:
                         ignored.update(range(tok.i, end))
-        found = [(span, trig) for span, trig in found if not ignored.intersection(range(span.start, span.end))]
+        found = [(span, trig) for span, trig in found if not ignored.intersection(range(span.start, span.end))
+                 and not any(t.ent_type_ in ("DATE", "TIME") for t in span)]  # "March 1" is no march
         # words inside a longer matched phrase belong to it: "declaration of support" is a recognition,
         # not also a pledge of loyalty; the same phrase may still name several types
         kept = [(span, trig) for span, trig in found
@@ -253,6 +263,8 @@ class EventExtractor:
 
     def _events(self, doc, sent, span, trig, at, quotes, published) -> Iterable[Event]:
         head = _head(span)
+        if trig.agent and not _acting(head):
+            return []
         quote = next(((a, b) for a, b in quotes if a <= head.idx < b), None)
         reporter_tok = self._reporter(head, sent)
         self._speaker = _quote_speaker(doc, quote)
@@ -289,6 +301,9 @@ class EventExtractor:
                 attributed = speaker or self._according_to_actor(sent, at, doc)
         if not sources:
             sources = self._listed_after_colon(sent, head, at)
+        where, where_country = self._location(sent, at)
+        if spec.default_source and (not sources or all(self._nationality(s) for s in sources)):
+            sources, source_by_syntax = self._default_source(spec.default_source, sources, where_country, at), True
         if not targets and head.dep_ == "nsubj" and head.head.lemma_ == "be":
             owner = next((c for c in head.children if c.dep_ == "poss"), None)  # "his allies are ..."
             targets = [self._actor_of(owner, at, doc)] if owner is not None and self._actor_of(owner, at, doc) else []
@@ -310,7 +325,6 @@ class EventExtractor:
         if trig.type in _ALLEGIANCE_TYPES:
             targets = [self._leader_of(t) for t in targets]
         when = self._date(sent, head, published)
-        where, where_country = self._location(sent, at)
         if not targets and spec.default_target == "government":
             country = where_country or self._focus(at)
             state = self.kb.state(country) if country else None
@@ -322,7 +336,9 @@ class EventExtractor:
                 if s is not None and t is not None and s.id == t.id:
                     continue
                 etype = trig.type
-                if s is not None and trig.if_source:
+                if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):
+                    etype = spec.against_civilians
+                elif s is not None and trig.if_source:
                     for kind, other in trig.if_source:
                         if s.kind == kind or kind in s.sectors:
                             etype = other
@@ -458,6 +474,19 @@ class EventExtractor:
                 best = (distance, m.ref)
         return [best[1]] if best else []
 
+    def _nationality(self, ref: ActorRef) -> bool:
+        """Whether a state's mention names its people ("Venezuelans") rather than the state."""
+        state = self.kb[ref.id] if ref.kind == "state" and ref.id in self.kb else None
+        return state is not None and fold(ref.mention).rstrip("s") in {fold(d) for d in state.demonyms}
+
+    def _default_source(self, group_id: str, sources: list[ActorRef], country: str | None, at) -> list[ActorRef]:
+        """The type's default group ("protesters"), of the nationality named or of the event's country."""
+        if group_id not in self.kb:
+            return sources
+        group = self.kb[group_id]
+        countries = [s.country for s in sources if s.country] or [country or self._focus(at)]
+        return [group_ref(self.kb, group, c, "") for c in dict.fromkeys(countries)]
+
     def _strong_alone(self, head: Token, trig: Trigger) -> bool:
         """A verb trigger with a subject is an event even when its actors are not named ones
         ("a minefield explosion killed two youths")."""
@@ -551,7 +580,7 @@ class EventExtractor:
             # a light verb carries the event noun: "imposed sanctions", "held talks", "called for protests"
             if head.dep_ in ("dobj", "attr", "pobj", "nsubjpass", "conj"):
                 gov = head.head if head.dep_ != "pobj" else head.head.head
-                if gov.pos_ in ("VERB", "AUX"):
+                if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in self.not_agent_verbs:
                     clause = gov
                 else:
                     return [], False
@@ -573,6 +602,8 @@ class EventExtractor:
                 if objs:
                     refs = self._with_conjuncts(objs[0], at, doc)
                     return refs, bool(refs)
+            if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.report_verbs:
+                break  # who reports an event is not who does it
             if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
                 verb = verb.head
                 continue
@@ -739,6 +770,13 @@ def _listed_members(tok: Token) -> list[Token]:
             if objs:
                 return [objs[0], *_conjuncts(objs[0])]
     return []
+
+
+def _acting(tok: Token) -> bool:
+    """Whether a noun names who acts in its clause: its subject, a headline's head, or listed with one."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass", "ROOT")
 
 
 def _requested(tok: Token, demands: set[int]) -> bool:

@@ -102,6 +102,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "unnamed"
 
 
+def group_ref(kb: KnowledgeBase, group: Actor, country: str | None, text: str) -> ActorRef:
+    """A generic group in a country: the national body the knowledge base names for it, if any."""
+    national = kb.national.get((group.id, country)) if country else None
+    if national:
+        return ref_for(kb[national], text)
+    name = group.name
+    state_actor = kb.state(country) if country else None
+    if state_actor is not None and state_actor.demonyms:
+        name = f"{state_actor.demonyms[0]} {group.name}"
+    gid = f"{country}:{group.id}" if country else group.id
+    return ActorRef(gid, name, text, "group", country, list(group.sectors))
+
+
 def ref_for(actor: Actor, mention: str, country: str | None = None) -> ActorRef:
     return ActorRef(actor.id, actor.name, mention, actor.kind, country or actor.country, list(actor.sectors))
 
@@ -204,7 +217,7 @@ class ActorResolver:
         if hits:
             actor = self._choose(hits, state, day)
             if actor.kind == "group":
-                return _mention(span, self._group_ref(actor, self._nearby_country(span) or state.focus, text), "group")
+                return _mention(span, group_ref(self.kb, actor, self._nearby_country(span) or state.focus, text), "group")
             return _mention(span, ref_for(actor, text), "alias")
         if label == "PERSON":
             person = state.by_surname(name)
@@ -284,19 +297,7 @@ class ActorResolver:
             group = self.group_words.get(tail)
         if group is None:
             return None
-        return _mention(chunk, self._group_ref(group, country or state.focus, chunk.text), "group")
-
-    def _group_ref(self, group: Actor, country: str | None, text: str) -> ActorRef:
-        """A generic group in a country: the national body the knowledge base names for it, if any."""
-        national = self.kb.national.get((group.id, country)) if country else None
-        if national:
-            return ref_for(self.kb[national], text)
-        name = group.name
-        state_actor = self.kb.state(country) if country else None
-        if state_actor is not None and state_actor.demonyms:
-            name = f"{state_actor.demonyms[0]} {group.name}"
-        gid = f"{country}:{group.id}" if country else group.id
-        return ActorRef(gid, name, text, "group", country, list(group.sectors))
+        return _mention(chunk, group_ref(self.kb, group, country or state.focus, chunk.text), "group")
 
     def _chunk_country(self, chunk: Span) -> str | None:
         for tok in chunk:
