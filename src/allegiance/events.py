@@ -197,6 +197,7 @@ class EventExtractor:
         self.report_verbs = set(cues["reported"]["verbs"])
         self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
         self.not_agent_verbs = set(cues["arguments"]["not_agent_verbs"])
+        self.spokesperson_titles = set(cues["arguments"]["spokesperson_titles"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self.hostile = hostile_terms()
 
@@ -273,9 +274,10 @@ class EventExtractor:
         sources, source_by_syntax = self._sources(head, span, at, doc)
         targets = self._targets(head, span, trig, at, doc)
         if trig.predicate:
-            if speaker is None:
+            holder = self._holder(head, at, doc) or speaker
+            if holder is None:
                 return []  # the author's own description is a label, not an event
-            targets, sources, source_by_syntax = sources, [speaker], True
+            targets, sources, source_by_syntax = sources, [holder], True
         if trig.content:
             if speaker is None:
                 return []
@@ -301,6 +303,7 @@ class EventExtractor:
                 attributed = speaker or self._according_to_actor(sent, at, doc)
         if not sources:
             sources = self._listed_after_colon(sent, head, at)
+        sources = [self._principal(s, published) for s in sources]
         where, where_country = self._location(sent, at)
         if spec.default_source and (not sources or all(self._nationality(s) for s in sources)):
             sources, source_by_syntax = self._default_source(spec.default_source, sources, where_country, at), True
@@ -317,7 +320,10 @@ class EventExtractor:
         if not targets and spec.default_target == "incumbent":
             targets = self._incumbent(sources, at, published)
         if not targets and spec.default_target is None and (sources or trig.weight >= 0.75):
-            targets = self._nearest(sent, head, at, exclude={s.id for s in sources}, after=True)
+            exclude = {s.id for s in sources} | ({speaker.id} if speaker else set())
+            targets = self._nearest(sent, head, at, exclude=exclude, after=True)
+            if not targets and spec.speech_act and sources:  # "for Venezuela, I'm not ruling out ..."
+                targets = self._nearest(sent, head, at, exclude=exclude, after=False)
             nearest = bool(targets)
         if not sources and not trig.predicate:
             sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False)
@@ -332,9 +338,8 @@ class EventExtractor:
                 targets = [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
         out = []
         for s in sources or [None]:
-            for t in targets or [None]:
-                if s is not None and t is not None and s.id == t.id:
-                    continue
+            others = [t for t in targets if s is None or t.id != s.id]  # nobody acts on themselves
+            for t in others or [None]:
                 etype = trig.type
                 if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):
                     etype = spec.against_civilians
@@ -473,6 +478,29 @@ class EventExtractor:
             if distance <= 20 and (best is None or distance < best[0]):
                 best = (distance, m.ref)
         return [best[1]] if best else []
+
+    def _holder(self, head: Token, at, doc) -> ActorRef | None:
+        """Who holds a view stated as a clause under their verb ("The United Kingdom believes Guaidó is
+        the right person", "the UK agreed that Maduro was not the legitimate leader")."""
+        clause = head
+        while clause.dep_ in ("attr", "acomp", "oprd", "compound", "amod", "pobj", "prep") and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ != "ccomp":
+            return None
+        subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        return self._actor_of(subj, at, doc) if subj is not None else None
+
+    def _principal(self, ref: ActorRef | None, published) -> ActorRef | None:
+        """A spokesperson acts for the government they speak for."""
+        if ref is None or ref.kind != "person" or ref.id not in self.kb:
+            return ref
+        day = published or dt.date.today()
+        for role in self.kb[ref.id].roles:
+            if role.title in self.spokesperson_titles and role.holds_on(day) and role.country:
+                state = self.kb.state(role.country)
+                if state is not None:
+                    return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
+        return ref
 
     def _nationality(self, ref: ActorRef) -> bool:
         """Whether a state's mention names its people ("Venezuelans") rather than the state."""
