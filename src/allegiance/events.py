@@ -196,8 +196,10 @@ class EventExtractor:
         self.conditionals = set(cues["planned"]["conditionals"])
         self.report_verbs = set(cues["reported"]["verbs"])
         self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
+        self.speech_verbs = self.report_verbs | set(cues["reported"]["speech_verbs"])
         self.not_agent_verbs = set(cues["arguments"]["not_agent_verbs"])
         self.spokesperson_titles = set(cues["arguments"]["spokesperson_titles"])
+        self.state_groups = set(cues["arguments"]["state_groups"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self.hostile = hostile_terms()
 
@@ -294,10 +296,16 @@ class EventExtractor:
         # a reported event is the reporter's claim, unless the reporter is the one acting (an accusation
         # is made by saying it), or the event is a noun the report takes for granted ("believe US sanctions
         # caused the crisis")
-        presupposed = head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass", "pobj", "poss", "compound")
-        if status in ("occurred", "planned") and not presupposed and (speaker is not None or self._according_to(sent)):
-            speech_by_source = spec.speech_act and (speaker is None or any(s.id == speaker.id for s in sources))
-            speech_by_source = speech_by_source or trig.predicate or trig.content
+        presupposed = len(span) == 1 and head.pos_ in ("NOUN", "PROPN") and head.dep_ in (
+            "nsubj", "nsubjpass", "pobj", "poss", "compound")
+        according = self._according_to(sent)
+        if status in ("occurred", "planned") and not presupposed and (
+                speaker is not None or reporter_tok is not None or according):
+            own = speaker is not None and source_by_syntax and any(self._same_side(speaker, s) for s in sources)
+            # one's own act is no claim; nor is a speech act whose speaker the text does not attribute
+            speech_by_source = (spec.speech_act and speaker is None and not according) or own
+            speech_by_source = speech_by_source or trig.predicate or trig.content or (
+                speaker is not None and "JRN" in speaker.sectors)  # news media report, they do not claim
             if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
                 status = "claimed"
                 attributed = speaker or self._according_to_actor(sent, at, doc)
@@ -330,6 +338,7 @@ class EventExtractor:
             nearest = nearest or bool(sources)
         if trig.type in _ALLEGIANCE_TYPES:
             targets = [self._leader_of(t) for t in targets]
+        targets = [self._principal(t, published) for t in targets]
         when = self._date(sent, head, published)
         if not targets and spec.default_target == "government":
             country = where_country or self._focus(at)
@@ -491,7 +500,11 @@ class EventExtractor:
         return self._actor_of(subj, at, doc) if subj is not None else None
 
     def _principal(self, ref: ActorRef | None, published) -> ActorRef | None:
-        """A spokesperson acts for the government they speak for."""
+        """A spokesperson acts for the government they speak for; a country's officials for its state."""
+        if ref is not None and ref.kind == "group" and ref.country and ref.id.split(":")[-1] in self.state_groups:
+            state = self.kb.state(ref.country)
+            if state is not None:
+                return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
         if ref is None or ref.kind != "person" or ref.id not in self.kb:
             return ref
         day = published or dt.date.today()
@@ -501,6 +514,12 @@ class EventExtractor:
                 if state is not None:
                     return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
         return ref
+
+    def _same_side(self, speaker: ActorRef, source: ActorRef) -> bool:
+        """The speaker is the actor, or speaks for it: a government body or official for its state."""
+        if speaker.id == source.id:
+            return True
+        return source.kind == "state" and speaker.country == source.country and "GOV" in speaker.sectors
 
     def _nationality(self, ref: ActorRef) -> bool:
         """Whether a state's mention names its people ("Venezuelans") rather than the state."""
@@ -630,7 +649,7 @@ class EventExtractor:
                 if objs:
                     refs = self._with_conjuncts(objs[0], at, doc)
                     return refs, bool(refs)
-            if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.report_verbs:
+            if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.speech_verbs:
                 break  # who reports an event is not who does it
             if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
                 verb = verb.head
@@ -688,13 +707,20 @@ class EventExtractor:
         return chain
 
     def _status(self, head: Token, sent: Span, span: Span) -> str:
+        for phrase in self.neg_verbs:  # "stopped short of recognition"
+            words = tuple(phrase.split())
+            start = span.start - len(words)
+            if len(words) > 1 and start >= sent.start and _match_at(sent.doc, start, words, span.start) == span.start:
+                return "negated"
         chain = self._governors(head)
+        if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass"):
+            chain.append(head.head)  # "tariffs will escalate", "sanctions could be imposed"
         for tok in chain:
             for child in tok.children:
                 if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
                     if not any(w in ("no", "longer") for w in (t.lower_ for t in span)):
                         return "negated"
-            if tok.i != head.i and tok.lemma_.lower() in self.neg_verbs:
+            if tok.i != head.i and self._phrase_at(tok, self.neg_verbs):
                 return "negated"
         for tok in chain:
             for child in tok.children:
@@ -702,7 +728,7 @@ class EventExtractor:
                     return "planned"
                 if child.dep_ == "mark" and child.lower_ in self.conditionals:
                     return "planned"
-            if tok.i != head.i and tok.lemma_.lower() in self.plan_verbs:
+            if tok.i != head.i and self._phrase_at(tok, self.plan_verbs):
                 return "planned"
         clause = head
         for child in clause.children:
@@ -710,17 +736,32 @@ class EventExtractor:
                 return "planned"
         return "occurred"
 
+    @staticmethod
+    def _phrase_at(tok: Token, phrases: set[str]) -> bool:
+        """Whether one of the (possibly multiword) phrases starts at this token: "stopped short of"."""
+        lemma = tok.lemma_.lower()
+        for phrase in phrases:
+            words = phrase.split()
+            if words[0] == lemma and (len(words) == 1 or _match_at(tok.doc, tok.i, tuple(words), tok.sent.end)):
+                return True
+        return False
+
     def _reporter(self, head: Token, sent: Span) -> Token | None:
         """The subject of a reporting verb the event is embedded under ("Pompeo said that ...")."""
         tok = head
         for _ in range(6):
             if tok.dep_ in ("ccomp", "xcomp", "advcl", "conj", "parataxis", "dobj", "pobj", "prep", "relcl", "acl",
-                            "nsubj", "attr", "acomp", "npadvmod", "amod", "compound", "appos"):
+                            "nsubj", "attr", "acomp", "npadvmod", "amod", "compound", "appos", "pcomp"):
                 parent = tok.head
                 if parent.i == tok.i:
                     break
-                if parent.lemma_.lower() in self.report_verbs and parent.pos_ in ("VERB", "AUX") and tok.dep_ in ("ccomp", "parataxis", "xcomp", "advcl", "dobj", "conj") and parent.i != head.i:
+                # "said (that) ...", "accused X of trying to ..."
+                if parent.lemma_.lower() in self.report_verbs and parent.pos_ in ("VERB", "AUX") and parent.i != head.i \
+                        and (tok.dep_ in ("ccomp", "parataxis", "xcomp", "advcl", "dobj", "conj")
+                             or tok.dep_ == "prep" and tok.lower_ == "of"):
                     subj = next((c for c in parent.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subj is None and parent.dep_ == "conj":  # "He accused ... and said ..."
+                        subj = next((c for c in parent.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                     return subj
                 tok = parent
             else:

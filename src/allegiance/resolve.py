@@ -277,6 +277,9 @@ class ActorResolver:
         rank = RANKS.get(root.lower_)
         if rank and chunk[0].lower_ == "the" and len(chunk) == 2:  # "the colonel"
             return _mention(chunk, _copy(state.ranks[rank], chunk.text), "coref") if rank in state.ranks else None
+        person = state.person_tokens.get(root.head.i) if root.dep_ == "appos" else None
+        if person is not None and chunk[0].lower_ in ("a", "an", "the"):  # "Silva, a key military official"
+            return _mention(chunk, _copy(person.ref, chunk.text), "coref")
         phrase = _with_of_phrase(chunk)  # "the Minister of Foreign Affairs of Venezuela"
         words = fold(chunk.text)
         country = self._chunk_country(phrase) or state.country_in(phrase)
