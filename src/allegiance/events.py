@@ -200,6 +200,7 @@ class EventExtractor:
         self.not_agent_verbs = set(cues["arguments"]["not_agent_verbs"])
         self.spokesperson_titles = set(cues["arguments"]["spokesperson_titles"])
         self.state_groups = set(cues["arguments"]["state_groups"])
+        self.characterizing = set(cues["arguments"]["characterizing_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self.hostile = hostile_terms()
 
@@ -321,6 +322,10 @@ class EventExtractor:
         if trig.type in _ALLEGIANCE_TYPES and not targets:  # "recognized the young leader", "his allies"
             targets = self._described_target(head, sent, at, doc)
         if trig.needs in ("source", "both") and not sources:
+            return []
+        if trig.needs == "pair" and not targets and len(sources) < 2 and head.dep_ != "dobj":
+            return []  # ... unless a verb makes the noun an act: "held a meeting", "hold talks"
+        if not (trig.predicate or trig.content or source_by_syntax) and self._characterized(head):
             return []
         if trig.needs in ("target", "both") and not targets:
             return []
@@ -514,6 +519,16 @@ class EventExtractor:
                 if state is not None:
                     return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
         return ref
+
+    def _characterized(self, head: Token) -> bool:
+        """An event noun used to describe, not report: "poses a threat", "a coup is when ..."."""
+        if head.pos_ != "NOUN":
+            return False
+        gov = head.head.lemma_.lower()
+        if any(c.dep_ == "expl" for c in head.head.children):
+            return False  # "there is a coup under way" says it exists
+        return (head.dep_ in ("nsubj", "attr") and gov == "be") or (
+            head.dep_ in ("dobj", "attr", "oprd") and gov in self.characterizing)
 
     def _same_side(self, speaker: ActorRef, source: ActorRef) -> bool:
         """The speaker is the actor, or speaks for it: a government body or official for its state."""
