@@ -331,7 +331,9 @@ class EventExtractor:
             return []
         nearest = False
         if not targets and spec.default_target == "incumbent":
-            targets = self._incumbent(sources, at, published)
+            targets = self._incumbent([s.country for s in sources], at, published)
+        if not targets and spec.default_target == "ruler":
+            targets = self._incumbent([where_country], at, published)
         if not targets and spec.default_target is None and (sources or trig.weight >= 0.75):
             exclude = {s.id for s in sources} | ({speaker.id} if speaker else set())
             targets = self._nearest(sent, head, at, exclude=exclude, after=True)
@@ -463,9 +465,10 @@ class EventExtractor:
                 listed.append(m.ref)
         return listed if len(listed) >= 2 else []
 
-    def _incumbent(self, sources: list[ActorRef], at, published) -> list[ActorRef]:
-        """Whom a defector leaves when the text does not say: the head of state of their country."""
-        country = next((s.country for s in sources if s.country), None) or self._focus(at)
+    def _incumbent(self, countries: list[str | None], at, published) -> list[ActorRef]:
+        """The head of state of the first country given, or of the article's country: whom a defector
+        leaves, or a coup is against, when the text does not say."""
+        country = next((c for c in countries if c), None) or self._focus(at)
         if country is None or published is None:
             return []
         for title in ("president", "head of state", "king", "prime minister"):
