@@ -303,6 +303,7 @@ class EventExtractor:
         if status in ("occurred", "planned") and not presupposed and (
                 speaker is not None or reporter_tok is not None or according):
             own = speaker is not None and source_by_syntax and any(self._same_side(speaker, s) for s in sources)
+            own = own or (reporter_tok is not None and _says_of_itself(head, reporter_tok))
             # one's own act is no claim; nor is a speech act whose speaker the text does not attribute
             speech_by_source = (spec.speech_act and speaker is None and not according) or own
             speech_by_source = speech_by_source or trig.predicate or trig.content or (
@@ -314,8 +315,9 @@ class EventExtractor:
             sources = self._listed_after_colon(sent, head, at)
         sources = [self._principal(s, published) for s in sources]
         where, where_country = self._location(sent, at)
-        if spec.default_source and (not sources or all(self._nationality(s) for s in sources)):
-            sources, source_by_syntax = self._default_source(spec.default_source, sources, where_country, at), True
+        if spec.default_source and (not sources or spec.default_source != "state" and all(
+                self._nationality(s) for s in sources)):
+            sources, source_by_syntax = self._default_source(spec.default_source, sources, targets, where_country, at), True
         if not targets and head.dep_ == "nsubj" and head.head.lemma_ == "be":
             owner = next((c for c in head.children if c.dep_ == "poss"), None)  # "his allies are ..."
             targets = [self._actor_of(owner, at, doc)] if owner is not None and self._actor_of(owner, at, doc) else []
@@ -544,8 +546,16 @@ class EventExtractor:
         state = self.kb[ref.id] if ref.kind == "state" and ref.id in self.kb else None
         return state is not None and fold(ref.mention).rstrip("s") in {fold(d) for d in state.demonyms}
 
-    def _default_source(self, group_id: str, sources: list[ActorRef], country: str | None, at) -> list[ActorRef]:
-        """The type's default group ("protesters"), of the nationality named or of the event's country."""
+    def _default_source(self, group_id: str, sources: list[ActorRef], targets: list[ActorRef], country: str | None,
+                        at) -> list[ActorRef]:
+        """The type's default group ("protesters"), of the nationality named or of the event's country;
+        or, for `state`, the government of those it is done to (an arrest is made by the authorities)."""
+        if group_id == "state":
+            place = next((t.country for t in targets if t.country), None) or country or self._focus(at)
+            state = self.kb.state(place) if place else None
+            if state is None or any(t.id == state.id for t in targets):
+                return sources
+            return [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
         if group_id not in self.kb:
             return sources
         group = self.kb[group_id]
@@ -595,6 +605,16 @@ class EventExtractor:
                         if ref:
                             return ref
         return None
+
+    def _speakers(self, verb: Token, at, doc) -> list[ActorRef]:
+        """Every actor a verb's subjects name; a collective ("EU members") gives way to the members the
+        sentence lists ("EU members Britain, Germany ... said")."""
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        named = [c for c in subjects if c.lemma_.lower() not in _COLLECTIVES]
+        refs: list[ActorRef] = []
+        for subj in named if named and len(named) < len(subjects) else subjects:
+            refs += [r for r in self._with_conjuncts(subj, at, doc) if all(r.id != x.id for x in refs)]
+        return refs
 
     def _with_conjuncts(self, tok: Token, at, doc) -> list[ActorRef]:
         """The actors of an argument and of the arguments coordinated with it ("China, Russia and Cuba");
@@ -658,6 +678,8 @@ class EventExtractor:
                 refs = self._with_conjuncts(subj, at, doc)
                 if subj.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     refs = self._with_conjuncts(verb.head, at, doc)
+                elif subj.lower_ in ("they", "we") and verb.dep_ == "ccomp":
+                    refs = self._speakers(verb.head, at, doc) or refs  # "X, Y and Z said they would ..."
                 return refs, bool(refs)
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is None and any(c.dep_ == "nsubjpass" for c in verb.children):
@@ -673,6 +695,8 @@ class EventExtractor:
                 verb = verb.head
                 continue
             if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+                if _passive(verb):
+                    break  # "Lopez, detained since 2014": the noun is who it was done to
                 refs = self._with_conjuncts(verb.head, at, doc)
                 if refs or verb.head.dep_ not in ("dobj", "pobj", "attr") or verb.head.head.pos_ != "VERB":
                     return refs, bool(refs)
@@ -693,6 +717,8 @@ class EventExtractor:
                 for obj in tok.children:
                     if obj.dep_ == "pobj":
                         refs += self._with_conjuncts(obj, at, doc)
+        if head.dep_ in ("acl", "relcl") and _passive(head) and head.head.pos_ in ("NOUN", "PROPN"):
+            refs += self._with_conjuncts(head.head, at, doc)  # "Lopez, detained since 2014"
         for base in tokens:
             for child in base.children:
                 if child.i in range(span.start, span.end):
@@ -857,6 +883,27 @@ def _listed_members(tok: Token) -> list[Token]:
             if objs:
                 return [objs[0], *_conjuncts(objs[0])]
     return []
+
+
+#: nouns for a set of actors whose members a sentence may list beside them
+_COLLECTIVES = {"member", "country", "nation", "government", "state", "ally", "partner"}
+
+
+def _says_of_itself(head: Token, reporter: Token) -> bool:
+    """ "X said they would recognise ...": the clause under the reporting verb has a pronoun for its
+    subject, so the speaker speaks of their own act."""
+    verb = head
+    while verb.dep_ not in ("ccomp", "ROOT") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return verb.head.i == reporter.head.i and subj is not None and subj.lower_ in (
+        "i", "we", "he", "she", "they", "it")
+
+
+def _passive(verb: Token) -> bool:
+    """A passive clause: "was detained", or a bare participle after its noun ("Lopez, detained ...")."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN")
 
 
 def _acting(tok: Token) -> bool:
