@@ -57,6 +57,8 @@ class Trigger:
     #: an agent noun ("protesters"): an event only where those it names act, as the subject of their
     #: clause; "the deaths of protesters" reports no protest
     agent: bool = False
+    #: aid meant for a population: a country named as the recipient stands for its people
+    to_people: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class Lexicon:
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
-                                   e.get("plover"), bool(e.get("agent")))
+                                   e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -336,7 +338,7 @@ class EventExtractor:
             targets = self._incumbent([s.country for s in sources], at, published)
         if not targets and spec.default_target == "ruler":
             targets = self._incumbent([where_country], at, published)
-        if not targets and spec.default_target is None and (sources or trig.weight >= 0.75):
+        if not targets and spec.default_target in (None, "focus") and (sources or trig.weight >= 0.75):
             exclude = {s.id for s in sources} | ({speaker.id} if speaker else set())
             targets = self._nearest(sent, head, at, exclude=exclude, after=True)
             if not targets and spec.speech_act and sources:  # "for Venezuela, I'm not ruling out ..."
@@ -345,6 +347,14 @@ class EventExtractor:
         if not sources and not trig.predicate:
             sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False)
             nearest = nearest or bool(sources)
+        if not targets and spec.default_target == "focus" and sources:
+            focus = self._focus(at)
+            state = self.kb.state(focus) if focus else None
+            if state is not None and all(s.country != focus for s in sources):
+                targets = [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
+        if trig.to_people and "people" in self.kb:
+            targets = [group_ref(self.kb, self.kb["people"], t.country, t.mention) if t.kind == "state" else t
+                       for t in targets]
         if trig.type in _ALLEGIANCE_TYPES:
             targets = [self._leader_of(t) for t in targets]
         targets = [self._principal(t, published) for t in targets]
