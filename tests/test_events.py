@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from allegiance.events import Lexicon, crisis_types
@@ -70,3 +72,25 @@ def test_every_crisis_type_has_triggers_and_a_plover_mapping():
     have = {t.type for trigs in lex.by_first.values() for t in trigs}
     assert crisis_types() <= have
     assert {lex.types[t].plover for t in crisis_types()} >= {"COUP", "DEFECT", "SUPPORT", "REQUEST", "ASSAULT"}
+
+
+def test_the_readme_record_is_what_export_writes(shared, store, tmp_path):
+    """The README shows the exported events of one seed sentence; they must stay true."""
+    import json
+    import re
+
+    from allegiance.export import export
+    from allegiance.ingest import ingest
+    from allegiance.pipeline import extract
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("One sentence of the seed article", 1)[1]
+    shown = json.loads("[" + re.sub(r"\}\s*\{", "},{", section.split("```json", 1)[1].split("```", 1)[0]) + "]")
+    ingest([shared / "corpus" / "seeds"], store)
+    extract(store, Extractor(KnowledgeBase.load()), processes=1)
+    out = tmp_path / "events.jsonl"
+    export(store, "events", "jsonl", out)
+    written = {r["event_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert len(shown) == 2
+    for record in shown:
+        assert written[record["event_id"]] == record

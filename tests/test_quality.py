@@ -1,8 +1,8 @@
 """Quality on the shared gold, as `allegiance eval` measures it.
 
-The floors are the figures measured when this stage landed (docs/extraction.md), less a small margin
-for parser noise: a change that makes extraction worse fails here. They are not yet the targets of
-the events issue (type F1 0.70, full match 0.45, status 0.85, PLOVER 0.70).
+The floors are the figures measured now (docs/extraction.md), less a small margin for parser noise:
+a change that makes extraction worse fails here. Status accuracy meets the events issue's target
+(0.85); type F1 (0.70), full match (0.45) and the PLOVER share (0.70) do not yet.
 """
 
 from __future__ import annotations
@@ -43,13 +43,13 @@ def test_labels_meet_the_bar(report):
 
 
 def test_event_types(crisis):
-    assert crisis["type"]["f1"] >= 0.612 - MARGIN
+    assert crisis["type"]["f1"] >= 0.637 - MARGIN
     assert crisis["type"]["gold"] == 317
 
 
 def test_full_match_and_status(crisis):
-    assert crisis["full_match"]["f1"] >= 0.186 - MARGIN
-    assert crisis["status_accuracy"] >= 0.796 - MARGIN
+    assert crisis["full_match"]["f1"] >= 0.273 - MARGIN
+    assert crisis["status_accuracy"] >= 0.85
     assert crisis["gold_sentences_not_found"] <= 5
 
 
