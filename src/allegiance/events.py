@@ -203,6 +203,7 @@ class EventExtractor:
         self.spokesperson_titles = set(cues["arguments"]["spokesperson_titles"])
         self.state_groups = set(cues["arguments"]["state_groups"])
         self.characterizing = set(cues["arguments"]["characterizing_verbs"])
+        self.light_nouns = set(cues["arguments"]["light_nouns"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self.hostile = hostile_terms()
 
@@ -276,8 +277,11 @@ class EventExtractor:
         self._speaker = _quote_speaker(doc, quote)
         speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
         speaker = speaker or self._speaker
-        sources, source_by_syntax = self._sources(head, span, at, doc)
-        targets = self._targets(head, span, trig, at, doc)
+        base = head  # "extended offers of asylum to Snowden": the offer's place in the clause is the asylum's
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in self.light_nouns:
+            base = head.head.head
+        sources, source_by_syntax = self._sources(base, span, at, doc)
+        targets = self._targets(base, span, trig, at, doc)
         if trig.predicate:
             holder = self._holder(head, at, doc) or speaker
             if holder is None:
@@ -734,7 +738,11 @@ class EventExtractor:
                 if child.i in range(span.start, span.end):
                     continue
                 if child.dep_ in ("dobj", "dative", "oprd") or (child.dep_ == "nsubjpass" and base.pos_ == "VERB"):
-                    refs += self._with_conjuncts(child, at, doc)
+                    found = self._with_conjuncts(child, at, doc)
+                    owner = next((c for c in child.children if c.dep_ == "poss"), None)
+                    if not found and owner is not None and trig.type in _ALLEGIANCE_TYPES:
+                        found = [r for r in [self._actor_of(owner, at, doc)] if r]  # "backed his call"
+                    refs += found
                 elif child.dep_ == "prep" and child.lower_ in preps | {"of"} and not (child.lower_ == "of" and base.pos_ == "VERB"):
                     for obj in child.children:
                         if obj.dep_ == "pobj":
