@@ -408,37 +408,44 @@ class EventExtractor:
         """A speaker who uses hostile words about an actor accuses that actor ("“There is an extremist elite
         that rules the United States,” he said"). Needs a speaker, a hostile term in what is said, and an
         actor other than the speaker in it."""
-        speaker, content = self._speech(doc, sent, quotes, at)
+        speaker, content, addressee = self._speech(doc, sent, quotes, at)
         if speaker is None or not content:
             return []
         term = self._hostile_term(content)
         if term is None:
             return []
         candidates = [at[t.i] for t in content if t.i in at and at[t.i].ref.id != speaker.id]
-        if not candidates:
+        if candidates:
+            target = min(candidates, key=lambda m: abs(m.token_start - term.start)).ref
+        elif addressee is not None and addressee.id != speaker.id:
+            target = addressee  # "Arreaza replied to Pompeo that his statements were lies"
+        else:
             return []
-        target = min(candidates, key=lambda m: abs(m.token_start - term.start)).ref
         when = self._date(sent, term.root, published)
         return [self._record(doc, sent, term, "ACCUSE", None, None, speaker, target, "occurred", None, when,
                              self._location(sent, at), 0.55)]
 
-    def _speech(self, doc, sent, quotes, at) -> tuple[ActorRef | None, list[Token]]:
-        """Who speaks in a sentence, and the words they say."""
+    def _speech(self, doc, sent, quotes, at) -> tuple[ActorRef | None, list[Token], ActorRef | None]:
+        """Who speaks in a sentence, the words they say, and whom they say them to."""
         inside = [t for t in sent if any(a <= t.idx < b for a, b in quotes)]
+        quote = next(((a, b) for a, b in quotes if inside and a <= inside[0].idx < b), None)
         for tok in sent:
-            if tok.lemma_.lower() in self.report_verbs and tok.pos_ in ("VERB", "AUX") and tok not in inside:
+            if tok.lemma_.lower() in self.speech_verbs and tok.pos_ in ("VERB", "AUX") and tok not in inside:
                 subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subj is None:
                     continue
                 self._speaker = None
-                speaker = self._actor_of(subj, at, doc)
+                # "he told state television": the quotes stage may know who "he" is when the parse does not
+                speaker = self._actor_of(subj, at, doc) or (_quote_speaker(doc, quote) if quote else None)
                 said = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis", "dobj", "xcomp")]
                 content = [t for c in said for t in c.subtree] + inside
-                return speaker, content
+                heard = [c for c in tok.children if c.dep_ in ("dative", "dobj") and c.i in at] + [
+                    o for c in tok.children if c.dep_ == "prep" and c.lower_ == "to" for o in c.children
+                    if o.dep_ == "pobj" and o.i in at]
+                return speaker, content, (at[heard[0].i].ref if heard else None)
         if inside:
-            quote = next((a, b) for a, b in quotes if a <= inside[0].idx < b)
-            return _quote_speaker(doc, quote), inside
-        return None, []
+            return _quote_speaker(doc, quote), inside, None
+        return None, [], None
 
     def _hostile_term(self, tokens: list[Token]) -> Span | None:
         for i, tok in enumerate(tokens):
