@@ -94,3 +94,19 @@ def test_the_readme_record_is_what_export_writes(shared, store, tmp_path):
     assert len(shown) == 2
     for record in shown:
         assert written[record["event_id"]] == record
+
+
+def test_a_coup_by_the_ruler_is_a_self_coup_and_a_discussed_one_a_plot(run):
+    [e] = _find(run("Nicolás Maduro is attempting to stage a coup by imposing a new constitution.", "2017-07-21"),
+                "SELF_COUP")
+    assert e.source.id == "nicolas-maduro"
+    events = run("US officials discussed an overthrow of Nicolás Maduro with rebel officers.", "2018-09-10")
+    assert [e.target.id for e in _find(events, "COUP_PLOT")] == ["nicolas-maduro"]
+    assert not _find(events, "COUP_ATTEMPT")
+
+
+def test_an_undated_article_still_knows_who_rules(run):
+    """No publication date: the latest dated mention says when the text speaks from."""
+    text = "Venezuela's defence minister spoke on January 23, 2019. Rebel officers in Venezuela plotted a coup."
+    [e] = _find(run(text, None), "COUP_PLOT")
+    assert e.target.id == "nicolas-maduro" and e.date is None

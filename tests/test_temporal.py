@@ -31,3 +31,15 @@ def test_no_date():
     assert resolve("the 1990s", PUB) is None
     assert resolve("Tuesday", None) is None
     assert resolve("several days", PUB) is None
+
+
+def test_reference_date_for_an_undated_article():
+    import datetime as dt
+
+    from allegiance.temporal import reference_date
+
+    assert reference_date("2019-01-27", ["May 3, 2020"]) == dt.date(2019, 1, 27)  # a publication date wins
+    assert reference_date(None, ["Tuesday", "January 23, 2019", "in 2017", "July 2018"]) == dt.date(2019, 1, 23)
+    assert reference_date(None, ["in 2013"]) == dt.date(2013, 7, 1)
+    assert reference_date(None, ["Tuesday", "last week"]) is None  # nothing absolute: no guess
+    assert reference_date(None, ["in 2999"]) is None  # never after today

@@ -25,6 +25,7 @@ from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
 from .resolve import ActorRef, Mention, antecedent, group_ref, register_extensions
+from .temporal import as_date, reference_date
 from .temporal import resolve as resolve_date
 
 DATA = Path(__file__).parent / "data" / "events"
@@ -74,6 +75,10 @@ class TypeSpec:
     default_source: str | None = None
     #: the type this one becomes when its target is civilians (force used on civilians is repression)
     against_civilians: str | None = None
+    #: the type when the head of state acts (a coup by the incumbent is a self-coup)
+    by_ruler: str | None = None
+    #: the type when planning or discussion words govern it (a discussed overthrow is a plot)
+    when_plotted: str | None = None
 
 
 @dataclass
@@ -89,7 +94,8 @@ class Lexicon:
         types = {
             name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
-                           s.get("default_source"), s.get("against_civilians"))
+                           s.get("default_source"), s.get("against_civilians"), s.get("by_ruler"),
+                           s.get("when_plotted"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -204,7 +210,9 @@ class EventExtractor:
         self.state_groups = set(cues["arguments"]["state_groups"])
         self.characterizing = set(cues["arguments"]["characterizing_verbs"])
         self.light_nouns = set(cues["arguments"]["light_nouns"])
+        self.plotting_words = set(cues["arguments"]["plotting_words"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
+        self._reference: dt.date | None = None  # the day the article being read speaks from
         self.hostile = hostile_terms()
 
     # -- the pass over one article ---------------------------------------------
@@ -217,7 +225,9 @@ class EventExtractor:
                 at.setdefault(i, m)
         # quotations come from the quotes stage, which runs first and knows their speakers
         quotes = [(q.start, q.end) for q in doc._.quotes or [] if q.kind == "direct"]
-        published = _as_date(doc._.published)
+        published = as_date(doc._.published)
+        # who held an office on the day the article speaks from, even when it carries no date
+        self._reference = reference_date(published, (e.text for e in doc.ents if e.label_ == "DATE"))
         events: dict[tuple, Event] = {}
         for sent in doc.sents:
             matches = self._matches(sent)
@@ -375,6 +385,11 @@ class EventExtractor:
                 etype = trig.type
                 if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):
                     etype = spec.against_civilians
+                elif spec.by_ruler and s is not None and any(
+                        r.id == s.id for r in self._incumbent([s.country], at, published)):
+                    etype = spec.by_ruler
+                elif spec.when_plotted and self._plotted(head):
+                    etype = spec.when_plotted
                 elif s is not None and trig.if_source:
                     for kind, other in trig.if_source:
                         if s.kind == kind or kind in s.sectors:
@@ -492,10 +507,11 @@ class EventExtractor:
         """The head of state of the first country given, or of the article's country: whom a defector
         leaves, or a coup is against, when the text does not say."""
         country = next((c for c in countries if c), None) or self._focus(at)
-        if country is None or published is None:
+        day = published or self._reference
+        if country is None or day is None:
             return []
         for title in ("president", "head of state", "king", "prime minister"):
-            holders = self.kb.holders(title, country, published)
+            holders = self.kb.holders(title, country, day)
             if len(holders) == 1:
                 a = holders[0]
                 return [ActorRef(a.id, a.name, "", a.kind, a.country, list(a.sectors))]
@@ -538,13 +554,24 @@ class EventExtractor:
                 return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
         if ref is None or ref.kind != "person" or ref.id not in self.kb:
             return ref
-        day = published or dt.date.today()
+        day = published or self._reference or dt.date.today()
         for role in self.kb[ref.id].roles:
             if role.title in self.spokesperson_titles and role.holds_on(day) and role.country:
                 state = self.kb.state(role.country)
                 if state is not None:
                     return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
         return ref
+
+    def _plotted(self, head: Token) -> bool:
+        """Planning or discussion words govern the event: "discussed an overthrow", "plans to oust"."""
+        tok = head
+        for _ in range(4):
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+            if tok.lemma_.lower() in self.plotting_words:
+                return True
+        return False
 
     def _characterized(self, head: Token) -> bool:
         """An event noun used to describe, not report: "poses a threat", "a coup is when ..."."""
@@ -982,12 +1009,3 @@ def _dominated_by(tok: Token, top: Token) -> bool:
 def _quote_speaker(doc: Doc, quote: tuple[int, int] | None) -> ActorRef | None:
     q = quote_at(doc, quote[0]) if quote else None
     return q.speaker if q else None
-
-
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None

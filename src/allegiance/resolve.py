@@ -40,6 +40,7 @@ from spacy.util import filter_spans
 
 from .kb import Actor, KnowledgeBase, fold, fold_title, shared_titles
 from .outlets import Outlets, default_outlets
+from .temporal import reference_date
 
 #: Titles written before a name; they are not part of the name, but they tell what the person is.
 HONORIFICS = {
@@ -150,7 +151,7 @@ class ActorResolver:
     # -- the component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        day = _as_date(doc._.published)
+        day = reference_date(doc._.published, (e.text for e in doc.ents if e.label_ == "DATE"))
         state = _DocState()
         candidates = self._kb_spans(doc)
         # a first guess at the article's country, for groups named before the count is complete
@@ -435,17 +436,6 @@ def _focus_country(mentions: list[Mention]) -> str | None:
 def _most_common(values) -> str | None:
     top = Counter(values).most_common(1)
     return top[0][0] if top else None
-
-
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:

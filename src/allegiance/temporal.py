@@ -116,3 +116,34 @@ def _safe_day(year: int | None, month: int | None, day: int) -> Resolved | None:
         return _day(dt.date(year, month, day))
     except ValueError:
         return None
+
+
+def as_date(value) -> dt.date | None:
+    """A date from a date, or from an ISO string (extra characters after the day ignored)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def reference_date(published, expressions) -> dt.date | None:
+    """The day an article speaks from, for knowing who held an office: its publication date, else the
+    latest date it names with a year ("January 23, 2019", "in July 2017", "in 2013": the 15th of a
+    month, the 1st of July of a year), never after today. Only for such lookups: relative dates
+    ("Tuesday") are still resolved against the publication date alone, so none is made up."""
+    day = as_date(published)
+    if day is not None:
+        return day
+    latest = None
+    for text in expressions:
+        r = resolve(text, None)
+        if r is None:
+            continue
+        parts = [int(p) for p in r.date.split("-")]
+        candidate = dt.date(parts[0], parts[1], parts[2]) if len(parts) == 3 else (
+            dt.date(parts[0], parts[1], 15) if len(parts) == 2 else dt.date(parts[0], 7, 1))
+        if candidate <= dt.date.today() and (latest is None or candidate > latest):
+            latest = candidate
+    return latest
