@@ -343,8 +343,14 @@ class EventExtractor:
             return []
         if trig.needs == "pair" and not targets and len(sources) < 2 and head.dep_ != "dobj":
             return []  # ... unless a verb makes the noun an act: "held a meeting", "hold talks"
-        if not (trig.predicate or trig.content or source_by_syntax) and self._characterized(head):
+        # "X poses a threat", "a coup is when ...": a description, unless the noun is the subject the
+        # sentence goes on to name ("the most senior defector has been Gen Yánez")
+        if not (trig.predicate or trig.content) and self._characterized(head) and not (
+                head.dep_ == "nsubj" and source_by_syntax):
             return []
+        if head.pos_ == "NOUN" and head.dep_ == "pobj" and head.head.lower_ in ("at", "to", "near", "from") \
+                and head.head.head.pos_ in ("VERB", "NOUN") and trig.type == "PROTEST":
+            return []  # "at the Caracas protest", "travelling to the rally": a setting for something else
         if trig.needs in ("target", "both") and not targets:
             return []
         nearest = False
@@ -959,9 +965,12 @@ def _passive(verb: Token) -> bool:
 
 
 def _acting(tok: Token) -> bool:
-    """Whether a noun names who acts in its clause: its subject, a headline's head, or listed with one."""
+    """Whether a noun names who acts in its clause: its subject (not of a verb of saying: "demonstrators
+    said ..."), a headline's head, or listed with one."""
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
+    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in ("say", "tell", "add", "claim"):
+        return False
     return tok.dep_ in ("nsubj", "nsubjpass", "ROOT")
 
 
