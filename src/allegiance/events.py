@@ -435,7 +435,10 @@ class EventExtractor:
         term = self._hostile_term(content)
         if term is None:
             return []
-        candidates = [at[t.i] for t in content if t.i in at and at[t.i].ref.id != speaker.id]
+        # civilians named next to a hostile word are its victims, not the accused ("the brutal repression of
+        # Venezuelan people")
+        candidates = [at[t.i] for t in content if t.i in at and at[t.i].ref.id != speaker.id
+                      and "CVL" not in at[t.i].ref.sectors]
         if candidates:
             target = min(candidates, key=lambda m: abs(m.token_start - term.start)).ref
         elif addressee is not None and addressee.id != speaker.id:
