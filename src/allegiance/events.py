@@ -75,6 +75,8 @@ class TypeSpec:
     default_source: str | None = None
     #: the type this one becomes when its target is civilians (force used on civilians is repression)
     against_civilians: str | None = None
+    #: the type when civilians or the unarmed opposition act (their clash with police is a protest)
+    by_civilians: str | None = None
     #: the type when the head of state acts (a coup by the incumbent is a self-coup)
     by_ruler: str | None = None
     #: the type when planning or discussion words govern it (a discussed overthrow is a plot)
@@ -94,8 +96,8 @@ class Lexicon:
         types = {
             name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
-                           s.get("default_source"), s.get("against_civilians"), s.get("by_ruler"),
-                           s.get("when_plotted"))
+                           s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
+                           s.get("by_ruler"), s.get("when_plotted"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -391,6 +393,9 @@ class EventExtractor:
                 etype = trig.type
                 if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):
                     etype = spec.against_civilians
+                elif spec.by_civilians and s is not None and {"CVL", "OPP"} & set(s.sectors) and not (
+                        {"MIL", "REB", "SPY"} & set(s.sectors)):
+                    etype = spec.by_civilians
                 elif spec.by_ruler and s is not None and any(
                         r.id == s.id for r in self._incumbent([s.country], at, published)):
                     etype = spec.by_ruler
