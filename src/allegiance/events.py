@@ -440,19 +440,28 @@ class EventExtractor:
         term = self._hostile_term(content)
         if term is None:
             return []
-        # civilians named next to a hostile word are its victims, not the accused ("the brutal repression of
-        # Venezuelan people")
-        candidates = [at[t.i] for t in content if t.i in at and at[t.i].ref.id != speaker.id
-                      and "CVL" not in at[t.i].ref.sectors]
+        # not the speaker's own side; and civilians named next to a hostile word are its victims, not the
+        # accused ("the brutal repression of Venezuelan people")
+        candidates = [at[t.i] for t in content if t.i in at]
+        candidates = [m for m in candidates if not self._same_side(speaker, m.ref) and "CVL" not in m.ref.sectors]
         if candidates:
-            target = min(candidates, key=lambda m: abs(m.token_start - term.start)).ref
+            # the subjects of the clause the hostile word is in ("China and Russia are propping up a failed
+            # regime"), else the actor named nearest to it
+            clause = term.root
+            while clause.dep_ not in ("ROOT", "ccomp", "parataxis") and clause.head.i != clause.i:
+                clause = clause.head
+            subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            subjects = self._with_conjuncts(subj, at, doc) if subj is not None else []
+            ids = {m.ref.id for m in candidates}
+            targets = [r for r in subjects if r.id in ids] or [
+                min(candidates, key=lambda m: abs(m.token_start - term.start)).ref]
         elif addressee is not None and addressee.id != speaker.id:
-            target = addressee  # "Arreaza replied to Pompeo that his statements were lies"
+            targets = [addressee]  # "Arreaza replied to Pompeo that his statements were lies"
         else:
             return []
         when = self._date(sent, term.root, published)
         return [self._record(doc, sent, term, "ACCUSE", None, None, speaker, target, "occurred", None, when,
-                             self._location(sent, at), 0.55)]
+                             self._location(sent, at), 0.55) for target in targets]
 
     def _speech(self, doc, sent, quotes, at) -> tuple[ActorRef | None, list[Token], ActorRef | None]:
         """Who speaks in a sentence, the words they say, and whom they say them to."""

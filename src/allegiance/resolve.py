@@ -301,6 +301,8 @@ class ActorResolver:
             group = self.group_words.get(tail)
         if group is None:
             return None
+        if group.id == "government" and chunk[0].lower_ in ("a", "an") and country is None:
+            return None  # "propping up a failed regime": some government, not the article's own
         return _mention(chunk, group_ref(self.kb, group, country or state.focus, chunk.text), "group")
 
     def _chunk_country(self, chunk: Span) -> str | None:
