@@ -677,6 +677,22 @@ class EventExtractor:
                             return ref
         return None
 
+    def _leaders_of(self, tok: Token, at, doc) -> list[ActorRef]:
+        """ "The leaders of Venezuela and Nicaragua", "the president of Bolivia": each country's head of
+        state on the day the article speaks from."""
+        if tok.i in at or tok.lemma_.lower() not in ("leader", "president", "head"):
+            return []
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is None:
+            return []
+        refs = []
+        for country in [obj, *_conjuncts(obj)]:
+            ref = at[country.i].ref if country.i in at else None
+            if ref is not None and ref.kind == "state":
+                refs += [r for r in self._incumbent([ref.country], at, None) if r not in refs]
+        return refs
+
     def _speakers(self, verb: Token, at, doc) -> list[ActorRef]:
         """Every actor a verb's subjects name; a collective ("EU members") gives way to the members the
         sentence lists ("EU members Britain, Germany ... said")."""
@@ -691,6 +707,9 @@ class EventExtractor:
         """The actors of an argument and of the arguments coordinated with it ("China, Russia and Cuba");
         for a generic noun, the named members it lists ("countries including Russia and China")."""
         refs: list[ActorRef] = []
+        leaders = self._leaders_of(tok, at, doc)
+        if leaders:
+            return leaders
         # the parser often makes a list of named actors appositions: "The United States, Canada, and ..."
         listed = [a for a in tok.children if a.dep_ == "appos" and tok.i in at]
         for t in [tok, *_conjuncts(tok), *[x for a in listed for x in (a, *_conjuncts(a))]]:
