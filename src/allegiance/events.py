@@ -677,6 +677,13 @@ class EventExtractor:
                             return ref
         return None
 
+    def _protesters_of(self, tok: Token, at) -> list[ActorRef]:
+        """A protest named as what is acted on stands for those protesting ("repression of protests")."""
+        if "protesters" not in self.kb or not any(
+                t.type == "PROTEST" and len(t.words) == 1 for t in self.lex.by_first.get(tok.lemma_.lower(), ())):
+            return []
+        return [group_ref(self.kb, self.kb["protesters"], self._focus(at), tok.text)]
+
     def _leaders_of(self, tok: Token, at, doc) -> list[ActorRef]:
         """ "The leaders of Venezuela and Nicaragua", "the president of Bolivia": each country's head of
         state on the day the article speaks from."""
@@ -807,8 +814,9 @@ class EventExtractor:
                 for obj in tok.children:
                     if obj.dep_ == "pobj":
                         refs += self._with_conjuncts(obj, at, doc)
-        if head.dep_ in ("acl", "relcl") and _passive(head) and head.head.pos_ in ("NOUN", "PROPN"):
-            refs += self._with_conjuncts(head.head, at, doc)  # "Lopez, detained since 2014"
+        if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN") and (_passive(head) or any(
+                c.dep_ == "dobj" and c.lower_ in ("who", "whom", "which", "that") for c in head.children)):
+            refs += self._with_conjuncts(head.head, at, doc)  # "Lopez, detained ...", "Guaidó, whom many recognise"
         for base in tokens:
             for child in base.children:
                 if child.i in range(span.start, span.end):
@@ -822,7 +830,7 @@ class EventExtractor:
                 elif child.dep_ == "prep" and child.lower_ in preps | {"of"} and not (child.lower_ == "of" and base.pos_ == "VERB"):
                     for obj in child.children:
                         if obj.dep_ == "pobj":
-                            refs += self._with_conjuncts(obj, at, doc)
+                            refs += self._with_conjuncts(obj, at, doc) or self._protesters_of(obj, at)
                 elif child.dep_ == "xcomp" and base.lemma_ in ("urge", "ask", "call", "press", "push"):
                     pass
         seen: dict[str, ActorRef] = {}
