@@ -104,7 +104,10 @@ def slug(text: str) -> str:
 
 
 def group_ref(kb: KnowledgeBase, group: Actor, country: str | None, text: str) -> ActorRef:
-    """A generic group in a country: the national body the knowledge base names for it, if any."""
+    """A generic group in a country: the national body the knowledge base names for it, if any. A group
+    that is international by nature ("the international community") belongs to no country."""
+    if "IGO" in group.sectors:
+        country = None
     national = kb.national.get((group.id, country)) if country else None
     if national:
         return ref_for(kb[national], text)
