@@ -295,10 +295,11 @@ class EventExtractor:
         sources, source_by_syntax = self._sources(base, span, at, doc)
         targets = self._targets(base, span, trig, at, doc)
         if trig.predicate:
-            holder = self._holder(head, at, doc) or speaker
+            described = self._described_as(head, at, doc)  # "he described Maduro's leadership as illegitimate"
+            holder = (described[0] if described else None) or self._holder(head, at, doc) or speaker
             if holder is None:
                 return []  # the author's own description is a label, not an event
-            targets, sources, source_by_syntax = sources, [holder], True
+            targets, sources, source_by_syntax = (described[1] if described else sources), [holder], True
         if trig.content:
             if speaker is None:
                 return []
@@ -557,6 +558,21 @@ class EventExtractor:
             if distance <= 20 and (best is None or distance < best[0]):
                 best = (distance, m.ref)
         return [best[1]] if best else []
+
+    def _described_as(self, head: Token, at, doc) -> tuple[ActorRef, list[ActorRef]] | None:
+        """ "X described / called / considers Y('s rule) as Z": who says it, and of whom."""
+        verb = head.head.head if head.head.lower_ == "as" else head.head if head.dep_ in ("oprd", "xcomp") else None
+        if verb is None or verb.lemma_.lower() not in self.characterizing | {"describe"}:
+            return None
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if subj is None or obj is None:
+            return None
+        who = self._actor_of(subj, at, doc)
+        owner = next((c for c in obj.children if c.dep_ == "poss"), None)
+        whom = self._with_conjuncts(obj, at, doc) or ([self._actor_of(owner, at, doc)] if owner is not None else [])
+        whom = [w for w in whom if w is not None]
+        return (who, whom) if who is not None and whom else None
 
     def _holder(self, head: Token, at, doc) -> ActorRef | None:
         """Who holds a view stated as a clause under their verb ("The United Kingdom believes Guaidó is
