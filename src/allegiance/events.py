@@ -583,6 +583,8 @@ class EventExtractor:
         if clause.dep_ != "ccomp":
             return None
         subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lower_ in ("who", "which", "that") and clause.head.dep_ == "relcl":
+            subj = clause.head.head  # "Maduro, who says Guaidó is a puppet"
         return self._actor_of(subj, at, doc) if subj is not None else None
 
     def _principal(self, ref: ActorRef | None, published) -> ActorRef | None:
