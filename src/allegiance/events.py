@@ -826,12 +826,16 @@ class EventExtractor:
         tokens = [head]
         if head.pos_ in ("NOUN", "ADJ") and head.head.pos_ in ("VERB", "AUX") and head.dep_ in ("dobj", "acomp", "attr"):
             tokens.append(head.head)  # "expressed support for X", "remained loyal to X"
-        # the phrase's own preposition ("call on X", "defect from X", "break with X")
+        # the phrase's own preposition ("call on X", "defect from X", "break with X"), or one of the type's
+        # hanging on a word of the phrase ("remained loyal to X")
         for tok in span:
             if tok.dep_ == "prep" or tok.pos_ == "ADP":
                 for obj in tok.children:
                     if obj.dep_ == "pobj":
                         refs += self._with_conjuncts(obj, at, doc)
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in preps and not (span.start <= prep.i < span.end):
+                    refs += [r for obj in prep.children if obj.dep_ == "pobj" for r in self._with_conjuncts(obj, at, doc)]
         if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN") and (_passive(head) or any(
                 c.dep_ == "dobj" and c.lower_ in ("who", "whom", "which", "that") for c in head.children)):
             refs += self._with_conjuncts(head.head, at, doc)  # "Lopez, detained ...", "Guaidó, whom many recognise"
