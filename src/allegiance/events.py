@@ -344,8 +344,8 @@ class EventExtractor:
             targets = self._described_target(head, sent, at, doc)
         if trig.needs in ("source", "both") and not sources:
             return []
-        if trig.needs == "pair" and not targets and len(sources) < 2 and head.dep_ != "dobj":
-            return []  # ... unless a verb makes the noun an act: "held a meeting", "hold talks"
+        if trig.needs == "pair" and not targets and len(sources) < 2 and head.dep_ != "dobj" and not _plural_subject(head):
+            return []  # ... unless a verb makes the noun an act ("held a meeting") or the subject is plural
         # "X poses a threat", "a coup is when ...": a description, unless the noun is the subject the
         # sentence goes on to name ("the most senior defector has been Gen Yánez")
         if not (trig.predicate or trig.content) and self._characterized(head) and not (
@@ -1022,6 +1022,15 @@ def _says_of_itself(head: Token, reporter: Token) -> bool:
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return verb.head.i == reporter.head.i and subj is not None and subj.lower_ in (
         "i", "we", "he", "she", "they", "it")
+
+
+def _plural_subject(verb: Token) -> bool:
+    """ "Representatives from both countries are set to meet": the verb's subject is several actors."""
+    while verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and verb.pos_ in ("VERB", "AUX") and (subj.tag_ == "NNS" or any(
+        c.lower_ in ("both", "two") for c in subj.subtree))
 
 
 def _passive(verb: Token) -> bool:
