@@ -380,7 +380,6 @@ class EventExtractor:
                        for t in targets]
         if trig.type in _ALLEGIANCE_TYPES:
             targets = [self._leader_of(t) for t in targets]
-        targets = [self._principal(t, published) for t in targets]
         when = self._date(sent, head, published)
         if not targets and spec.default_target == "government":
             country = where_country or self._focus(at)
@@ -703,12 +702,13 @@ class EventExtractor:
         return [group_ref(self.kb, self.kb["protesters"], self._focus(at), tok.text)]
 
     def _leaders_of(self, tok: Token, at, doc) -> list[ActorRef]:
-        """ "The leaders of Venezuela and Nicaragua", "the president of Bolivia": each country's head of
+        """ "The leaders of Venezuela and Nicaragua", "Panama's president": each country's head of
         state on the day the article speaks from."""
         if tok.i in at or tok.lemma_.lower() not in ("leader", "president", "head"):
             return []
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        obj = obj if obj is not None else next((c for c in tok.children if c.dep_ == "poss"), None)
         if obj is None:
             return []
         refs = []
