@@ -368,7 +368,9 @@ class EventExtractor:
                 targets = self._nearest(sent, head, at, exclude=exclude, after=False)
             nearest = bool(targets)
         if not sources and not trig.predicate:
-            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False)
+            subject = next((c for c in base.children if c.dep_ == "nsubj"), None)
+            person = "person" if subject is not None and subject.lower_ in ("he", "she") else None
+            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kind=person)
             nearest = nearest or bool(sources)
         if not targets and spec.default_target == "focus" and sources:
             focus = self._focus(at)
@@ -540,13 +542,17 @@ class EventExtractor:
                 return [ActorRef(a.id, a.name, "", a.kind, a.country, list(a.sectors))]
         return []
 
-    def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool) -> list[ActorRef]:
+    def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool,
+                 kind: str | None = None) -> list[ActorRef]:
         """When the parse gives no argument, the closest actor on the expected side of the trigger, within
         its clause: objects follow their verb, subjects precede it. Places named with "in", "at"... are
-        settings, not actors."""
+        settings, not actors. `kind` keeps only actors of that kind (a "he" the parse could not resolve is
+        a person)."""
         best = None
         for i, m in {id(m): m for m in at.values()}.items():
             if not (sent.start <= m.token_start < sent.end) or m.ref.id in exclude:
+                continue
+            if kind is not None and m.ref.kind != kind:
                 continue
             if (m.token_start > head.i) != after or m.token_start == head.i:
                 continue
