@@ -777,6 +777,11 @@ class EventExtractor:
             for child in head.children:
                 if child.dep_ in ("poss", "compound", "amod") and child.i in at:
                     return [at[child.i].ref], True
+            for child in head.children:  # "opposition protests", "student protests": a civil group as modifier
+                groups = [a for a in self.kb.lookup(child.lemma_) if a.kind == "group" and not {
+                    "MIL", "COP", "GOV"} & set(a.sectors)] if child.dep_ in ("compound", "amod") else []
+                if len(groups) == 1:
+                    return [group_ref(self.kb, groups[0], self._focus(at), child.text)], True
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ == "by":
                     for obj in child.children:
