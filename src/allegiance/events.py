@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
-from .resolve import ActorRef, Mention, antecedent, group_ref, register_extensions
+from .resolve import ActorRef, Mention, antecedent, focus_country, group_ref, register_extensions
 from .temporal import as_date, reference_date
 from .temporal import resolve as resolve_date
 
@@ -751,12 +751,8 @@ class EventExtractor:
         return refs
 
     def _focus(self, at: dict) -> str | None:
-        """The article's main country: the one its actors most often belong to."""
-        counts: dict[str, int] = {}
-        for m in {id(m): m for m in at.values()}.values():
-            if m.ref.country and not m.ref.provisional:
-                counts[m.ref.country] = counts.get(m.ref.country, 0) + 1
-        return max(counts, key=counts.get) if counts else None
+        """The article's main country (see `resolve.focus_country`)."""
+        return focus_country(list({id(m): m for m in at.values()}.values()))
 
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
         cop = head.head if head.dep_ == "nsubj" and head.head.lemma_ == "be" else None

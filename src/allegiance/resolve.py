@@ -172,7 +172,7 @@ class ActorResolver:
             mention = self._resolve_named(span, state, day)
             if mention:
                 state.add(mention, span)
-        state.focus = _focus_country(state.mentions)
+        state.focus = focus_country(state.mentions)
         covered = {i for m in state.mentions for i in range(m.token_start, m.token_end)}
         for chunk in _chunks(doc):
             # a chunk whose head word is already an actor is done; one only modified by an actor
@@ -434,7 +434,8 @@ def _plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS")
 
 
-def _focus_country(mentions: list[Mention]) -> str | None:
+def focus_country(mentions: list[Mention]) -> str | None:
+    """The article's main country: the one its actors most often belong to."""
     return _most_common(m.ref.country for m in mentions if m.ref.country and not m.ref.provisional)
 
 
