@@ -96,7 +96,7 @@ def bench_slice(shared, tmp_path_factory) -> Path:
 def _interrupt(cmd: list[str], sig: int, after: float) -> int:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(after)
-    assert proc.poll() is None, "ingest finished before it could be interrupted; use a larger slice"
+    assert proc.poll() is None, "the command finished before it could be interrupted; use a larger slice"
     os.kill(proc.pid, sig)
     proc.communicate(timeout=120)
     return proc.returncode
@@ -114,6 +114,24 @@ def test_an_interrupted_ingest_resumes_without_duplicates(bench_slice, tmp_path,
     export = run("export", "articles", "--db", db)
     ids = [json.loads(line)["doc_id"] for line in export.stdout.splitlines()]
     assert len(ids) == len(set(ids)) == 3000
+
+
+def test_an_interrupted_extraction_with_workers_resumes(bench_slice, tmp_path):
+    """SIGTERM while two worker processes extract: a clean stop, nothing half-written, and the next run
+    does the rest exactly once."""
+    src = tmp_path / "few.jsonl"
+    src.write_text("".join(bench_slice.read_text(encoding="utf-8").splitlines(keepends=True)[:200]), encoding="utf-8")
+    db = tmp_path / "extract.duckdb"
+    assert run("ingest", src, "--db", db, "-q", "--no-extract").returncode == 0
+    code = _interrupt([str(BIN), "extract", "--db", str(db), "--processes", "2", "-q"], signal.SIGTERM, after=8.0)
+    assert code == 130
+    res = run("extract", "--db", db, "--processes", "2")
+    assert res.returncode == 0, res.stderr
+    done_now = int(res.stdout.split("extracted ")[1].split(" article")[0])
+    assert 0 < done_now <= 200
+    events = [json.loads(line)["event_id"] for line in run("export", "events", "--db", db).stdout.splitlines()]
+    assert events and len(events) == len(set(events))
+    assert "extracted 0 article(s)" in run("extract", "--db", db).stdout
 
 
 def test_extract_skips_work_already_done(demo_db):

@@ -169,6 +169,7 @@ def extract_cmd(
         store = Store(db)
     except StoreError as exc:
         raise _fatal(str(exc)) from exc
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill stops as cleanly as Ctrl-C
     with store:
         summary = _run_extract(store, knowledge, force, processes, quiet)
     if not quiet:
