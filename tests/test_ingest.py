@@ -123,3 +123,24 @@ def test_duplicate_doc_id_within_a_run_is_an_error(store, tmp_path):
     summary = ingest([path], store)
     assert store.count_articles() == 1 and summary.failed == 1
     assert "already read from" in summary.errors[0].reason
+
+
+def test_an_interrupt_inside_a_database_write_stops_cleanly(store, tmp_path, monkeypatch):
+    """A signal that lands while DuckDB runs a query arrives as DuckDB's InterruptException, not as
+    KeyboardInterrupt; it too must end the run as interrupted, with the batch rolled back."""
+    import duckdb
+
+    path = tmp_path / "few.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"d{i}", "text": f"Protesters marched in Caracas on day {i}. " * 5})
+                            + "\n" for i in range(5)), encoding="utf-8")
+    real = store.write_batch
+
+    def interrupted_write(run_id, batch, errors):
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(store, "write_batch", interrupted_write)
+    summary = ingest([path], store)
+    assert summary.interrupted
+    assert store.count_articles() == 0
+    monkeypatch.setattr(store, "write_batch", real)
+    assert not ingest([path], store).interrupted and store.count_articles() == 5

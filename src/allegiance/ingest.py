@@ -20,7 +20,7 @@ from .nlp import looks_like_person
 from .outlets import Outlets, default_outlets
 from .read import DEFAULT_MAX_BYTES, discover, read_file
 from .records import META_FIELDS, Article, Metadata, ReadError, SourceRecord
-from .store import Store
+from .store import INTERRUPTS, Store
 
 BATCH = 200
 
@@ -109,7 +109,7 @@ def ingest(
 ) -> IngestSummary:
     """Ingest every article under ``paths`` into ``store``.
 
-    KeyboardInterrupt is caught: the batch being built is dropped (nothing
+    An interrupt (Ctrl-C, SIGTERM) is caught: the batch being built is dropped (nothing
     half-written), the run is marked interrupted, and the summary says so.
     """
     builder = builder or ArticleBuilder()
@@ -146,7 +146,7 @@ def ingest(
                     flush()
         flush()
         status = "done"
-    except KeyboardInterrupt:
+    except INTERRUPTS:
         summary.interrupted = True
         status = "interrupted"
     store.finish_run(run_id, status, summary.as_dict())

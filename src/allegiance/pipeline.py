@@ -30,7 +30,7 @@ from .labels import Label, LabelExtractor
 from .quotes import Quote, QuoteExtractor
 from .nlp import load_pipeline
 from .resolve import ActorRef, ActorResolver, Mention, register_extensions
-from .store import Store
+from .store import INTERRUPTS, Store
 
 #: Bump when extraction output changes, so stored results are redone.
 VERSION = "labels-1"
@@ -198,7 +198,7 @@ def extract(
         _flush(store, done)
         summary.counts["contested claim groups"] = claims.build(store)
         summary.counts["fused events"] = fusion.build(store)
-    except KeyboardInterrupt:
+    except INTERRUPTS:
         summary.interrupted = True
         summary.counts["extracted"] -= len(done)
     return summary

@@ -22,6 +22,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_DB = "allegiance.duckdb"
 #: DuckDB buffer cap: keeps a long ingest flat in memory; spills to disk past it.
 MEMORY_LIMIT = "256MB"
+#: What a Ctrl-C or a SIGTERM turns into: Python's KeyboardInterrupt, or DuckDB's own exception when the
+#: signal arrives while a query runs. Both stop a run cleanly; the open transaction is rolled back.
+INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
 
 ARTICLE_COLUMNS = (
     "doc_id", "title", "outlet", "author", "published", "url", "language", "language_score",
