@@ -24,7 +24,8 @@ from spacy.tokens import Doc, Span, Token
 from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
-from .resolve import ActorRef, Mention, antecedent, focus_country, group_ref, register_extensions
+from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, ref_for,
+                      register_extensions)
 from .temporal import as_date, reference_date
 from .temporal import resolve as resolve_date
 
@@ -215,16 +216,16 @@ class EventExtractor:
         self.plotting_words = set(cues["arguments"]["plotting_words"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
+        self._mentions: list[Mention] = []  # the article's actor mentions, each once
+        self._doc_focus: str | None = None  # the article's main country
         self.hostile = hostile_terms()
 
     # -- the pass over one article ---------------------------------------------
 
     def __call__(self, doc: Doc) -> list[Event]:
-        mentions = doc._.actor_mentions or []
-        at: dict[int, Mention] = {}
-        for m in mentions:
-            for i in range(m.token_start, m.token_end):
-                at.setdefault(i, m)
+        at = mentions_by_token(doc)
+        self._mentions = list({id(m): m for m in at.values()}.values())  # each once, overlapped ones left out
+        self._doc_focus = focus_country(self._mentions)  # read by many rules per event: computed once
         # quotations come from the quotes stage, which runs first and knows their speakers
         quotes = [(q.start, q.end) for q in doc._.quotes or [] if q.kind == "direct"]
         published = as_date(doc._.published)
@@ -373,10 +374,10 @@ class EventExtractor:
             sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kind=person)
             nearest = nearest or bool(sources)
         if not targets and spec.default_target == "focus" and sources:
-            focus = self._focus(at)
+            focus = self._focus()
             state = self.kb.state(focus) if focus else None
             if state is not None and all(s.country != focus for s in sources):
-                targets = [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
+                targets = [ref_for(state, "")]
         if trig.to_people and "people" in self.kb:
             targets = [group_ref(self.kb, self.kb["people"], t.country, t.mention) if t.kind == "state" else t
                        for t in targets]
@@ -384,10 +385,10 @@ class EventExtractor:
             targets = [self._leader_of(t) for t in targets]
         when = self._date(sent, head, published)
         if not targets and spec.default_target == "government":
-            country = where_country or self._focus(at)
+            country = where_country or self._focus()
             state = self.kb.state(country) if country else None
             if state is not None and all(s.id != state.id for s in sources):
-                targets = [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
+                targets = [ref_for(state, "")]
         out = []
         for s in sources or [None]:
             others = [t for t in targets if s is None or t.id != s.id]  # nobody acts on themselves
@@ -509,7 +510,7 @@ class EventExtractor:
         sents = list(doc.sents)
         idx = next(i for i, s in enumerate(sents) if s.start <= head.i < s.end)
         window = sents[max(0, idx - 2)].start
-        people = [m for m in {id(m): m for m in at.values()}.values()
+        people = [m for m in self._mentions
                   if m.ref.kind == "person" and window <= m.token_start < sent.start]
         subjects = [m for m in people if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
         if not subjects and any(w.lower_ in ("his", "her") for w in described):
@@ -523,7 +524,7 @@ class EventExtractor:
         if colon is None:
             return []
         listed: list[ActorRef] = []
-        for m in {id(m): m for m in at.values()}.values():
+        for m in self._mentions:
             if colon.i < m.token_start < sent.end and m.ref.kind in ("state", "organisation") and m.ref not in listed:
                 listed.append(m.ref)
         return listed if len(listed) >= 2 else []
@@ -531,7 +532,7 @@ class EventExtractor:
     def _incumbent(self, countries: list[str | None], at, published) -> list[ActorRef]:
         """The head of state of the first country given, or of the article's country: whom a defector
         leaves, or a coup is against, when the text does not say."""
-        country = next((c for c in countries if c), None) or self._focus(at)
+        country = next((c for c in countries if c), None) or self._focus()
         day = published or self._reference
         if country is None or day is None:
             return []
@@ -539,7 +540,7 @@ class EventExtractor:
             holders = self.kb.holders(title, country, day)
             if len(holders) == 1:
                 a = holders[0]
-                return [ActorRef(a.id, a.name, "", a.kind, a.country, list(a.sectors))]
+                return [ref_for(a, "")]
         return []
 
     def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool,
@@ -549,7 +550,7 @@ class EventExtractor:
         settings, not actors. `kind` keeps only actors of that kind (a "he" the parse could not resolve is
         a person)."""
         best = None
-        for i, m in {id(m): m for m in at.values()}.items():
+        for m in self._mentions:
             if not (sent.start <= m.token_start < sent.end) or m.ref.id in exclude:
                 continue
             if kind is not None and m.ref.kind != kind:
@@ -597,7 +598,7 @@ class EventExtractor:
         if ref is not None and ref.kind == "group" and ref.country and ref.id.split(":")[-1] in self.state_groups:
             state = self.kb.state(ref.country)
             if state is not None:
-                return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
+                return ref_for(state, ref.mention)
         if ref is None or ref.kind != "person" or ref.id not in self.kb:
             return ref
         day = published or self._reference or dt.date.today()
@@ -605,7 +606,7 @@ class EventExtractor:
             if role.title in self.spokesperson_titles and role.holds_on(day) and role.country:
                 state = self.kb.state(role.country)
                 if state is not None:
-                    return ActorRef(state.id, state.name, ref.mention, state.kind, state.country, list(state.sectors))
+                    return ref_for(state, ref.mention)
         return ref
 
     def _plotted(self, head: Token) -> bool:
@@ -645,15 +646,15 @@ class EventExtractor:
         """The type's default group ("protesters"), of the nationality named or of the event's country;
         or, for `state`, the government of those it is done to (an arrest is made by the authorities)."""
         if group_id == "state":
-            place = next((t.country for t in targets if t.country), None) or country or self._focus(at)
+            place = next((t.country for t in targets if t.country), None) or country or self._focus()
             state = self.kb.state(place) if place else None
             if state is None or any(t.id == state.id for t in targets):
                 return sources
-            return [ActorRef(state.id, state.name, "", state.kind, state.country, list(state.sectors))]
+            return [ref_for(state, "")]
         if group_id not in self.kb:
             return sources
         group = self.kb[group_id]
-        countries = [s.country for s in sources if s.country] or [country or self._focus(at)]
+        countries = [s.country for s in sources if s.country] or [country or self._focus()]
         return [group_ref(self.kb, group, c, "") for c in dict.fromkeys(countries)]
 
     def _strong_alone(self, head: Token, trig: Trigger) -> bool:
@@ -671,7 +672,7 @@ class EventExtractor:
             people = [a for a in self.kb.lookup(re.sub(r"['’]s$", "", word)) if a.kind == "person"]
             if len(people) == 1:
                 p = people[0]
-                return ActorRef(p.id, p.name, ref.mention, p.kind, p.country, list(p.sectors))
+                return ref_for(p, ref.mention)
         return ref
 
     def _actor_of(self, tok: Token, at, doc) -> ActorRef | None:
@@ -705,7 +706,7 @@ class EventExtractor:
         if "protesters" not in self.kb or not any(
                 t.type == "PROTEST" and len(t.words) == 1 for t in self.lex.by_first.get(tok.lemma_.lower(), ())):
             return []
-        return [group_ref(self.kb, self.kb["protesters"], self._focus(at), tok.text)]
+        return [group_ref(self.kb, self.kb["protesters"], self._focus(), tok.text)]
 
     def _leaders_of(self, tok: Token, at, doc) -> list[ActorRef]:
         """ "The leaders of Venezuela and Nicaragua", "Panama's president": each country's head of
@@ -750,9 +751,9 @@ class EventExtractor:
                     refs.append(ref)
         return refs
 
-    def _focus(self, at: dict) -> str | None:
-        """The article's main country (see `resolve.focus_country`)."""
-        return focus_country(list({id(m): m for m in at.values()}.values()))
+    def _focus(self) -> str | None:
+        """The article's main country (see `resolve.focus_country`), as computed for the article being read."""
+        return self._doc_focus
 
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
         cop = head.head if head.dep_ == "nsubj" and head.head.lemma_ == "be" else None
@@ -777,7 +778,7 @@ class EventExtractor:
                 groups = [a for a in self.kb.lookup(child.lemma_) if a.kind == "group" and not {
                     "MIL", "COP", "GOV"} & set(a.sectors)] if child.dep_ in ("compound", "amod") else []
                 if len(groups) == 1:
-                    return [group_ref(self.kb, groups[0], self._focus(at), child.text)], True
+                    return [group_ref(self.kb, groups[0], self._focus(), child.text)], True
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ == "by":
                     for obj in child.children:

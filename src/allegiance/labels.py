@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from .kb import KnowledgeBase, fold
 from .nlp import text_of
 from .quotes import quote_at
-from .resolve import HONORIFICS, ActorRef, Mention
+from .resolve import HONORIFICS, ActorRef, Mention, mentions_by_token
 
 #: Honorifics that say nothing about the person.
 _EMPTY = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "the", "a", "an", "his", "her", "its", "their"}
@@ -70,10 +70,7 @@ class LabelExtractor:
 
     def __call__(self, doc: Doc) -> list[Label]:
         mentions = doc._.actor_mentions or []
-        at: dict[int, Mention] = {}
-        for m in mentions:
-            for i in range(m.token_start, m.token_end):
-                at.setdefault(i, m)
+        at = mentions_by_token(doc)
         found: dict[tuple, Label] = {}
         for chunk, m in self._described_people(doc, mentions, at):
             label = self._make(doc, m, "reference", list(chunk))

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .kb import fold
 from .nlp import text_of
-from .resolve import HONORIFICS, ActorRef, Mention, register_extensions, slug
+from .resolve import HONORIFICS, ActorRef, mentions_by_token, register_extensions, slug
 
 DATA = Path(__file__).parent / "data" / "events"
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
@@ -130,10 +130,7 @@ class QuoteExtractor:
         self.verbs = report_verbs()
 
     def __call__(self, doc: Doc) -> list[Quote]:
-        at: dict[int, Mention] = {}
-        for m in doc._.actor_mentions or []:
-            for i in range(m.token_start, m.token_end):
-                at.setdefault(i, m)
+        at = mentions_by_token(doc)
         text = text_of(doc)
         quotes: list[Quote] = []
         marked = [(s, e) for s, e in mark_spans(text)]

@@ -434,6 +434,15 @@ def _plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS")
 
 
+def mentions_by_token(doc: Doc) -> dict[int, Mention]:
+    """Each token's actor mention (the first one that covers it), for the stages that read arguments."""
+    at: dict[int, Mention] = {}
+    for m in doc._.actor_mentions or []:
+        for i in range(m.token_start, m.token_end):
+            at.setdefault(i, m)
+    return at
+
+
 def focus_country(mentions: list[Mention]) -> str | None:
     """The article's main country: the one its actors most often belong to."""
     return _most_common(m.ref.country for m in mentions if m.ref.country and not m.ref.provisional)
