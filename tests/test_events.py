@@ -110,3 +110,16 @@ def test_an_undated_article_still_knows_who_rules(run):
     text = "Venezuela's defence minister spoke on January 23, 2019. Rebel officers in Venezuela plotted a coup."
     [e] = _find(run(text, None), "COUP_PLOT")
     assert e.target.id == "nicolas-maduro" and e.date is None
+
+
+def test_a_listed_actor_does_not_act_on_its_own_list(run):
+    events = _find(run("Just four nations still support Maduro: Bolivia, Cuba, Nicaragua, and Mexico."), "RECOGNIZE")
+    assert {(e.source.id, e.target.id) for e in events} == {(c, "nicolas-maduro") for c in ("BOL", "CUB", "NIC", "MEX")}
+
+
+def test_they_takes_up_the_plural_noun_of_its_clause(run):
+    text = ("The Trump administration is holding talks with members of the Venezuelan military and urging "
+            "them to abandon Nicolás Maduro.")
+    [e] = _find(run(text), "DEMAND")
+    assert e.source.id == "USA" and e.target.id not in (None, "nicolas-maduro")
+    assert "MIL" in e.target.sectors

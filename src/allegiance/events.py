@@ -390,8 +390,12 @@ class EventExtractor:
             if state is not None and all(s.id != state.id for s in sources):
                 targets = [ref_for(state, "")]
         out = []
+        # nobody acts on themselves, nor on those acting with them ("six nations continue to support
+        # Maduro: Bolivia, Cuba ...", where the parse hangs the list on the target)
+        acting = {s.id for s in sources if s is not None}
+        targets = [t for t in targets if t.id not in acting]
         for s in sources or [None]:
-            others = [t for t in targets if s is None or t.id != s.id]  # nobody acts on themselves
+            others = targets
             for t in others or [None]:
                 etype = trig.type
                 if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):

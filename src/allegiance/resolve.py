@@ -467,6 +467,17 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     idx = next(i for i, s in enumerate(sents) if s.start <= token.i < s.end)
     start = sents[max(0, idx - window)].start_char
     plural = token.lower_ in ("they", "them", "their", "it", "its")  # stand for organisations and states
+    if token.lower_ in ("they", "them", "their"):
+        # a plural noun under the same verb, or a verb coordinated with it, is what "they" takes up
+        # ("held talks with members of the military and urged them to ...")
+        verb = token.head
+        verbs = {verb.i, verb.head.i} if verb.dep_ == "conj" else {verb.i}
+        sent = sents[idx]
+        group = [m for m in doc._.actor_mentions or [] if sent.start_char <= m.start and m.end <= token.idx
+                 and _plural_phrase(doc[m.token_start:m.token_end].root)
+                 and any(a.i in verbs for a in doc[m.token_start:m.token_end].root.ancestors)]
+        if group:
+            return max(group, key=lambda m: m.start)
     found: dict[str, Mention] = {}
     for m in doc._.actor_mentions or []:
         if start <= m.start and m.end <= token.idx:
@@ -477,6 +488,13 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     if len(found) == 1:
         return next(iter(found.values()))
     return None
+
+
+def _plural_phrase(root: Token) -> bool:
+    """A plural noun phrase, or one a plural noun is "of" ("members of the military")."""
+    if root.tag_ in ("NNS", "NNPS"):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.tag_ in ("NNS", "NNPS")
 
 
 @Language.factory("allegiance_actors", default_config={"kb_files": []})
