@@ -70,3 +70,15 @@ def test_datelines():
     assert is_dateline("January 27, 2019 Updated: January 27, 2019")
     assert is_dateline("Friday 08 February 2019 18:38 GMT")
     assert not is_dateline("January 27, 2019 was the day the colonel defected from the army")
+
+
+def test_inline_teaser_links_after_a_name_are_cut_and_kept_as_removed():
+    text = ("Senator Ann Rivers Ann Marie RiversRivers backs new farm bill Lawmakers clash over budget "
+            "deadline MORE said on Monday that the embassy would stay open.\n\n"
+            "Tom MacDonald said the new plan was MORE useful than the old one.")
+    out = clean(text)
+    assert out.text.split("\n\n") == [
+        "Senator Ann Rivers said on Monday that the embassy would stay open.",
+        "Tom MacDonald said the new plan was MORE useful than the old one."]
+    assert [r.role for r in out.removed] == ["teaser"]
+    assert out.removed[0].line.startswith("Ann Marie RiversRivers backs") and out.removed[0].line.endswith("MORE")

@@ -44,6 +44,10 @@ BYLINE = re.compile(r"^[Bb][Yy]\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'
 _LEAD_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*(?:-{1,2}|–|—)\s")
 _NAME = re.compile(r"^[A-Z][a-z'’.-]+(?:\s+(?:[A-Z][a-z'’.-]+|[A-Z]\.|de|da|del|van|von|la|bin|al)){1,3}$")
 _STOP_NAME = {"The", "A", "An", "In", "On", "No", "Why", "How", "What", "When", "Where", "Who", "This", "That"}
+#: A link some sites put after a name: the person's full name glued to headlines of other stories,
+#: closed by "MORE" ("... Rex Tillerson Rex Wayne TillersonSteve Schmidt: '...' ... MORE"). The glue
+#: (a lower-case letter run straight into a capital) is where the name ends and the teasers begin.
+_INLINE_TEASER = re.compile(r"(?P<surname>[A-Z][a-z'’-]*[a-z])(?=[A-Z][\w'’-]*\s)[^\n]{0,600}?\sMORE\b")
 
 
 @dataclass
@@ -143,6 +147,29 @@ def _headline_shaped(line: str) -> bool:
     return all(w[:1].isupper() for w in ws[:3])
 
 
+def strip_inline_teasers(line: str) -> tuple[str, list[str]]:
+    """The line without the teaser links inside it, and the removed texts. The link repeats the name
+    the sentence has just given ("President Trump Donald John TrumpTrump faces ... MORE"): the cut
+    starts after the last word equal to the glued surname, within four words back. Without that
+    repeated name it is no such link ("MacDonald said it was MORE useful")."""
+    removed: list[str] = []
+    pos = 0
+    while True:
+        m = _INLINE_TEASER.search(line, pos)
+        if m is None:
+            return line, removed
+        before = line[:m.start()].split(" ")
+        back = next((b for b in range(1, min(5, len(before))) if before[-1 - b] == m.group("surname")), None)
+        if back is None:
+            pos = m.start() + 1
+            continue
+        start = m.start() - len(" ".join(before[-back:]))
+        removed.append(line[start:m.end()].strip())
+        rest = line[m.end():].lstrip()
+        joint = "" if not rest or rest[0] in ",.;:!?'’" else " "
+        line = line[:start].rstrip() + joint + rest
+
+
 def clean(text: str, furniture: Furniture | None = None) -> Cleaned:
     furniture = furniture or default_furniture()
     blocks = [b.split("\n") for b in re.split(r"\n[ \t]*\n", normalise(text))]
@@ -163,6 +190,9 @@ def clean(text: str, furniture: Furniture | None = None) -> Cleaned:
         lines = [ln for ln in block if ln]
         kept: list[str] = []
         for line in lines:
+            line, teasers = strip_inline_teasers(line)
+            for teaser in teasers:
+                drop(teaser, "teaser")
             if not _LETTER.search(line):
                 drop(line, "separator")
                 continue

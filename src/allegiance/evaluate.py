@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from .clean import strip_inline_teasers
 from .events import crisis_types
 from .ingest import ingest
 from .kb import KnowledgeBase, fold
@@ -99,8 +100,9 @@ class Report:
 
 
 def locate(text: str, sentence: str) -> tuple[int, int] | None:
-    """Where a gold sentence is in the stored text, whatever its spacing."""
-    words = sentence.split()
+    """Where a gold sentence is in the stored text, whatever its spacing, and without the inline
+    teaser links the cleaner took out of it."""
+    words = strip_inline_teasers(sentence)[0].split()
     if not words:
         return None
     pattern = r"\s+".join(re.escape(w) for w in words)
