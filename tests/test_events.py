@@ -123,3 +123,8 @@ def test_they_takes_up_the_plural_noun_of_its_clause(run):
     [e] = _find(run(text), "DEMAND")
     assert e.source.id == "USA" and e.target.id not in (None, "nicolas-maduro")
     assert "MIL" in e.target.sectors
+
+
+def test_accusing_verbs_beyond_accuse(run):
+    [e] = _find(run("Russia lashed out at the United States over the new sanctions on Monday."), "ACCUSE")
+    assert (e.source.id, e.target.id, e.status) == ("RUS", "USA", "occurred")

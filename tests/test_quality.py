@@ -89,4 +89,10 @@ def test_name_matching_is_lenient_on_form_and_strict_on_meaning():
     assert same_actor("Washington", "USA", "United States", kb)
     assert not same_actor("Juan Guaidó", "nicolas-maduro", "Nicolás Maduro", kb)
     assert not same_actor(None, "USA", "United States", kb)
+    # a group of a nationality, named by another of its aliases
+    assert same_actor("Venezuelan military officers", "VEN:soldiers", "Venezuelan soldiers", kb)
+    assert not same_actor("Cuban military officers", "VEN:soldiers", "Venezuelan soldiers", kb)
+    # a gold sentence still holding an inline teaser link the cleaner cut out
+    assert locate("Senator Ann Rivers said so.", "Senator Ann Rivers Ann Marie RiversRivers wins vote Party split MORE "
+                  "said so.") == (0, 27)
     assert locate("A  sentence\nsplit   oddly. Next.", "A sentence split oddly.") == (0, 26)

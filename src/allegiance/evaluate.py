@@ -121,6 +121,10 @@ def same_actor(gold: str | None, pred_id: str | None, pred_name: str | None, kb:
     if g == p or pred_id.split(":")[-1] == g.replace(" ", "-"):
         return True
     ids = {a.id for a in kb.lookup(gold)}
+    first, _, rest = gold.partition(" ")
+    country = kb.demonym(first) if rest else None
+    if country:  # a group of a nationality ("Venezuelan military officers"): the group, in that country
+        ids |= {f"{country}:{a.id}" for a in kb.lookup(rest) if a.kind == "group"}
     metonym = kb.metonym(gold)
     if metonym:
         ids.add(metonym.id)
