@@ -66,6 +66,15 @@ def test_stray_separators_and_comment_prompts_go():
     assert cleaned.text == "Headline Of The Story Here\n\nA paragraph of real article text that ends here."
 
 
+def test_reader_callouts_go():
+    raw = ("Headline Of The Story Here\n\nA paragraph of real article text that ends here.\n\n"
+           "Are you in Peru? How has the crisis touched you? Tell us by emailing tips@example.org\n\n"
+           "Please include a contact number if you are happy to talk to one of our reporters.")
+    cleaned = clean(raw)
+    assert cleaned.text == "Headline Of The Story Here\n\nA paragraph of real article text that ends here."
+    assert [r.role for r in cleaned.removed] == ["callout", "callout"]
+
+
 def test_datelines():
     assert is_dateline("January 27, 2019 Updated: January 27, 2019")
     assert is_dateline("Friday 08 February 2019 18:38 GMT")

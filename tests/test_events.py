@@ -128,3 +128,19 @@ def test_they_takes_up_the_plural_noun_of_its_clause(run):
 def test_accusing_verbs_beyond_accuse(run):
     [e] = _find(run("Russia lashed out at the United States over the new sanctions on Monday."), "ACCUSE")
     assert (e.source.id, e.target.id, e.status) == ("RUS", "USA", "occurred")
+
+
+def test_words_that_only_look_like_the_act(run):
+    # showing something is no demonstration; how a plan was received is no meeting
+    assert not _find(run("Thousands of Venezuelans demonstrate a desire for change every day."), "PROTEST")
+    assert _find(run("Thousands of Venezuelans demonstrated in Caracas on Tuesday."), "PROTEST")
+    assert not _find(run("Juan Guaidó's plan was met with confusion in Caracas."), "CONSULT")
+    assert _find(run("The march was met with violence by the National Guard."), "REPRESS")
+    # a state blocking a resolution rejects it; it does not protest
+    events = run("Russia blocked the resolution on Venezuela at the Security Council.")
+    assert not _find(events, "PROTEST") and [e.source.id for e in _find(events, "REJECT")] == ["RUS"]
+
+
+def test_a_passive_subject_is_not_taken_as_the_actor(run):
+    events = run("In Caracas, 30 people were hurt, 12 were injured and one person was wounded.")
+    assert not [e for e in events if e.source is not None]

@@ -61,6 +61,8 @@ class Trigger:
     agent: bool = False
     #: aid meant for a population: a country named as the recipient stands for its people
     to_people: bool = False
+    #: the verb names the act only without a direct object: "demonstrate a desire" shows one
+    intransitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ class Lexicon:
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
-                                   e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")))
+                                   e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
+                                   bool(e.get("intransitive")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -258,7 +261,8 @@ class EventExtractor:
                     if end is None or (trig.pos and tok.pos_ != trig.pos and not (trig.pos == "VERB" and tok.pos_ == "AUX")):
                         continue
                     found.append((doc[tok.i : end], trig))
-        # set phrases that name no act: their words trigger nothing
+        # set phrases that name no act: their words trigger nothing, unless a longer phrase holds them
+        # ("was met with violence")
         ignored: set[int] = set()
         for tok in sent:
             for key in set(_norm(tok)):
@@ -266,7 +270,7 @@ class EventExtractor:
                     end = _match_at(doc, tok.i, words, sent.end)
                     if end is not None:
                         ignored.update(range(tok.i, end))
-        found = [(span, trig) for span, trig in found if not ignored.intersection(range(span.start, span.end))
+        found = [(span, trig) for span, trig in found if not ignored.issuperset(range(span.start, span.end))
                  and not any(t.ent_type_ in ("DATE", "TIME") for t in span)]  # "March 1" is no march
         # words inside a longer matched phrase belong to it: "declaration of support" is a recognition,
         # not also a pledge of loyalty; the same phrase may still name several types
@@ -284,6 +288,8 @@ class EventExtractor:
     def _events(self, doc, sent, span, trig, at, quotes, published) -> Iterable[Event]:
         head = _head(span)
         if trig.agent and not _acting(head):
+            return []
+        if trig.intransitive and any(c.dep_ == "dobj" for c in head.children):
             return []
         quote = next(((a, b) for a, b in quotes if a <= head.idx < b), None)
         reporter_tok = self._reporter(head, sent)
@@ -368,7 +374,7 @@ class EventExtractor:
             if not targets and spec.speech_act and sources:  # "for Venezuela, I'm not ruling out ..."
                 targets = self._nearest(sent, head, at, exclude=exclude, after=False)
             nearest = bool(targets)
-        if not sources and not trig.predicate:
+        if not sources and not trig.predicate and not _passive(base):  # a passive's subject is done to
             subject = next((c for c in base.children if c.dep_ == "nsubj"), None)
             person = "person" if subject is not None and subject.lower_ in ("he", "she") else None
             sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kind=person)
