@@ -144,3 +144,15 @@ def test_words_that_only_look_like_the_act(run):
 def test_a_passive_subject_is_not_taken_as_the_actor(run):
     events = run("In Caracas, 30 people were hurt, 12 were injured and one person was wounded.")
     assert not [e for e in events if e.source is not None]
+
+
+def test_what_a_warning_says_could_happen_is_the_threat(run):
+    events = run("The State Department warned Nicolás Maduro that tougher sanctions could be imposed.")
+    assert [e.type for e in events if e.type in crisis_types()] == ["THREATEN"]
+    assert _find(run("Washington said new sanctions could be imposed on Caracas."), "SANCTION")
+
+
+def test_sanctions_relief_is_a_concession_not_a_sanction(run):
+    events = run("The United States offered sanctions relief to Iran on Monday.")
+    assert not _find(events, "SANCTION")
+    assert [(e.source.id, e.target.id) for e in _find(events, "CONCEDE")] == [("USA", "IRN")]

@@ -238,11 +238,17 @@ class EventExtractor:
         for sent in doc.sents:
             matches = self._matches(sent)
             demands = {_head(span).i for span, trig in matches if trig.type == "DEMAND"}
-            # what a demand asks for has not happened: "called on the council to support Guaidó"
+            warnings = {_head(span).i for span, trig in matches if trig.type == "THREATEN"}
+            # what a demand asks for has not happened: "called on the council to support Guaidó"; what a
+            # warning says could happen is the threat itself: "warned that sanctions could be imposed"
             matches = [(span, trig) for span, trig in matches
                        if trig.type == "DEMAND" or not _requested(_head(span), demands)]
+            matches = [(span, trig) for span, trig in matches if trig.type == "THREATEN" or not (
+                _requested(_clause_of(_head(span)), warnings) and self._status(_head(span), sent, span) == "planned")]
             found = [ev for span, trig in matches for ev in self._events(doc, sent, span, trig, at, quotes, published)]
-            if not any(ev.type == "ACCUSE" for ev in found):
+            warned = any(_head(span).i in warnings and _head(span).lemma_.lower() in self.speech_verbs
+                         for span, _ in matches)  # what a warning says is the threat, not an accusation
+            if not warned and not any(ev.type == "ACCUSE" for ev in found):
                 found += self._accusations(doc, sent, at, quotes, published)
             for ev in found:
                 key = (ev.start, ev.type, ev.source.id if ev.source else None, ev.target.id if ev.target else None)
@@ -543,8 +549,8 @@ class EventExtractor:
         """The head of state of the first country given, or of the article's country: whom a defector
         leaves, or a coup is against, when the text does not say."""
         country = next((c for c in countries if c), None) or self._focus()
-        day = published or self._reference
-        if country is None or day is None:
+        day = published or self._reference or dt.date.today()  # undated: whoever the knowledge base says rules now
+        if country is None:
             return []
         for title in ("president", "head of state", "king", "prime minister"):
             holders = self.kb.holders(title, country, day)
@@ -1065,6 +1071,11 @@ def _acting(tok: Token) -> bool:
     if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in ("say", "tell", "add", "claim"):
         return False
     return tok.dep_ in ("nsubj", "nsubjpass", "ROOT")
+
+
+def _clause_of(tok: Token) -> Token:
+    """The verb a subject noun belongs to ("sanctions could be imposed"), else the word itself."""
+    return tok.head if tok.dep_ in ("nsubj", "nsubjpass") else tok
 
 
 def _requested(tok: Token, demands: set[int]) -> bool:
