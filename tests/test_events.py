@@ -156,3 +156,8 @@ def test_sanctions_relief_is_a_concession_not_a_sanction(run):
     events = run("The United States offered sanctions relief to Iran on Monday.")
     assert not _find(events, "SANCTION")
     assert [(e.source.id, e.target.id) for e in _find(events, "CONCEDE")] == [("USA", "IRN")]
+
+
+def test_an_event_word_modifying_a_noun_is_no_event(run):
+    assert not _find(run("Venezuelan protest leaders gathered in Caracas on Monday to plan their next steps."), "PROTEST")
+    assert _find(run("Venezuelan students staged a protest in Caracas on Monday."), "PROTEST")

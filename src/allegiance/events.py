@@ -297,6 +297,9 @@ class EventExtractor:
             return []
         if trig.intransitive and any(c.dep_ == "dobj" for c in head.children):
             return []
+        if len(span) == 1 and head.dep_ == "compound" and head.head.pos_ == "NOUN":
+            return []  # a modifier names a kind of thing, not an act: "protest forces", "aid workers"
+
         quote = next(((a, b) for a, b in quotes if a <= head.idx < b), None)
         reporter_tok = self._reporter(head, sent)
         self._speaker = _quote_speaker(doc, quote)
