@@ -80,6 +80,18 @@ def test_surname_and_rank_coreference(resolver):
     assert got["The colonel"] == ("jose-luis-silva", "coref")
 
 
+def test_a_surname_the_tagger_missed_still_refers_to_the_person(resolver):
+    text = "Whistleblower Anna Kowalczyk fled to Oslo in May. Bolivia has already offered asylum to Kowalczyk."
+    got = found(resolve(resolver, text))
+    assert got["Anna Kowalczyk"][0] == got["Kowalczyk"][0] == "unknown:person:anna-kowalczyk"
+
+
+def test_they_takes_up_a_plural_noun_of_the_same_or_a_coordinated_verb(resolver):
+    doc = resolve(resolver, "The United States held talks with members of the Venezuelan military and urged them to rebel.")
+    them = next(t for t in doc if t.lower_ == "them")
+    assert "MIL" in antecedent(doc, them).ref.sectors
+
+
 def test_country_adjective_on_group_noun(resolver, seeds):
     text = sentence(seeds / "004_dd666ddaa317e735.txt", "group of Venezuelan soldiers in Lima")
     doc = resolve(resolver, text)

@@ -172,8 +172,17 @@ class ActorResolver:
             mention = self._resolve_named(span, state, day)
             if mention:
                 state.add(mention, span)
-        state.focus = focus_country(state.mentions)
         covered = {i for m in state.mentions for i in range(m.token_start, m.token_end)}
+        for tok in doc:  # a surname the tagger did not take for a name ("offered asylum to Snowden")
+            if tok.pos_ == "PROPN" and tok.i not in covered and tok.text[:1].isupper() and not (
+                    tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN") and not (
+                    tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN"):
+                person = state.by_surname(tok.text)
+                if person is not None:
+                    span = doc[tok.i : tok.i + 1]
+                    state.add(_mention(span, _copy(person, tok.text), "coref"), span)
+                    covered.add(tok.i)
+        state.focus = focus_country(state.mentions)
         for chunk in _chunks(doc):
             # a chunk whose head word is already an actor is done; one only modified by an actor
             # ("Venezuela's military attache") may still name an office holder or a group
