@@ -81,9 +81,9 @@ def test_surname_and_rank_coreference(resolver):
 
 
 def test_a_surname_the_tagger_missed_still_refers_to_the_person(resolver):
-    text = "Whistleblower Anna Kowalczyk fled to Oslo in May. Bolivia has already offered asylum to Kowalczyk."
+    text = "Leaker Tom Brandt fled to Oslo in May. Maduro has offered asylum to Brandt, who accepted."
     got = found(resolve(resolver, text))
-    assert got["Anna Kowalczyk"][0] == got["Kowalczyk"][0] == "unknown:person:anna-kowalczyk"
+    assert got["Brandt"] == (got["Leaker Tom Brandt"][0], "coref")
 
 
 def test_they_takes_up_a_plural_noun_of_the_same_or_a_coordinated_verb(resolver):
