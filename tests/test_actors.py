@@ -107,6 +107,21 @@ def test_generic_group_becomes_the_national_body_in_context(resolver):
     assert got["National Guard"] == ("gnb", "group")
 
 
+def test_a_generic_group_belongs_where_the_text_just_placed_it(resolver):
+    text = ("President Trump and Secretary Pompeo met the Senate on Monday. The White House and the State "
+            "Department spoke to Congress. Trump also spoke about the crisis in Venezuela. The opposition has "
+            "protested for months.")
+    got = [(m.text, m.ref.country) for m in resolve(resolver, text)._.actor_mentions if m.ref.kind == "group"]
+    assert got == [("The opposition", "VEN")]  # placed "in Venezuela" just before, in an American-heavy text
+
+
+def test_the_headline_country_weighs_more_than_a_count_of_foreign_officials(resolver):
+    from allegiance.resolve import focus_country
+    text = "Venezuela braces for new protests\n\nCrowds gathered in Caracas on Monday. Later, Trump, Pompeo and Bolton spoke."
+    doc = resolve(resolver, text)
+    assert focus_country(doc._.actor_mentions, doc) == "VEN"
+
+
 def test_unknown_person_is_kept_with_a_provisional_id(resolver, seeds):
     text = sentence(seeds / "000_0e5645d6e850228e.txt", "Enrique Altimari, a London representative")
     doc = resolve(resolver, text, "2017-07-21")

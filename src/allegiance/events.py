@@ -228,7 +228,7 @@ class EventExtractor:
     def __call__(self, doc: Doc) -> list[Event]:
         at = mentions_by_token(doc)
         self._mentions = list({id(m): m for m in at.values()}.values())  # each once, overlapped ones left out
-        self._doc_focus = focus_country(self._mentions)  # read by many rules per event: computed once
+        self._doc_focus = focus_country(self._mentions, doc)  # read by many rules per event: computed once
         # quotations come from the quotes stage, which runs first and knows their speakers
         quotes = [(q.start, q.end) for q in doc._.quotes or [] if q.kind == "direct"]
         published = as_date(doc._.published)

@@ -158,9 +158,9 @@ class ActorResolver:
         state = _DocState()
         candidates = self._kb_spans(doc)
         # a first guess at the article's country, for groups named before the count is complete
-        state.focus = _most_common(
-            self.kb[i].country for s in candidates for i in s.label_.split("|") if self.kb[i].country
-        )
+        state.focus = _weighted_focus(doc, (
+            (s.start, self.kb[i].country, self.kb[i].kind) for s in candidates for i in s.label_.split("|")
+            if self.kb[i].country))
         covered = {i for s in candidates for i in range(s.start, s.end)}
         entity_spans = [e for e in doc.ents if e.label_ in _ENTITY_KINDS and not covered.intersection(range(e.start, e.end))]
         # full names first, so a bare surname can refer to a name written later in the article too
@@ -182,7 +182,7 @@ class ActorResolver:
                     span = doc[tok.i : tok.i + 1]
                     state.add(_mention(span, _copy(person, tok.text), "coref"), span)
                     covered.add(tok.i)
-        state.focus = focus_country(state.mentions)
+        state.focus = focus_country(state.mentions, doc)
         for chunk in _chunks(doc):
             # a chunk whose head word is already an actor is done; one only modified by an actor
             # ("Venezuela's military attache") may still name an office holder or a group
@@ -230,7 +230,8 @@ class ActorResolver:
         if hits:
             actor = self._choose(hits, state, day)
             if actor.kind == "group":
-                return _mention(span, group_ref(self.kb, actor, self._nearby_country(span) or state.focus, text), "group")
+                country = self._nearby_country(span) or _recent_country(span, state) or state.focus
+                return _mention(span, group_ref(self.kb, actor, country, text), "group")
             return _mention(span, ref_for(actor, text), "alias")
         if label == "PERSON":
             person = state.by_surname(name)
@@ -315,7 +316,8 @@ class ActorResolver:
             return None
         if group.id == "government" and chunk[0].lower_ in ("a", "an") and country is None:
             return None  # "propping up a failed regime": some government, not the article's own
-        return _mention(chunk, group_ref(self.kb, group, country or state.focus, chunk.text), "group")
+        country = country or _recent_country(chunk, state) or state.focus
+        return _mention(chunk, group_ref(self.kb, group, country, chunk.text), "group")
 
     def _chunk_country(self, chunk: Span) -> str | None:
         for tok in chunk:
@@ -452,9 +454,41 @@ def mentions_by_token(doc: Doc) -> dict[int, Mention]:
     return at
 
 
-def focus_country(mentions: list[Mention]) -> str | None:
-    """The article's main country: the one its actors most often belong to."""
-    return _most_common(m.ref.country for m in mentions if m.ref.country and not m.ref.provisional)
+def focus_country(mentions: list[Mention], doc: Doc) -> str | None:
+    """The article's main country: the one its actors most often belong to, with the country its
+    headline and lead name, and the places things happen in ("in Venezuela"), counting more: an
+    American outlet's story about Venezuela names more Americans than Venezuelans."""
+    return _weighted_focus(doc, ((m.token_start, m.ref.country, m.ref.kind) for m in mentions
+                                 if m.ref.country and not m.ref.provisional))
+
+
+def _recent_country(span: Span, state: _DocState) -> str | None:
+    """The country last named as a place ("in Venezuela") or an owner ("Venezuela's president") in this
+    sentence or the one before: where a generic group ("the opposition", "protesters") belongs when the
+    text names no nationality for it. A country named as an actor ("the US urged the opposition")
+    is not where the group is."""
+    doc = span.doc
+    start = doc[span.start].sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+
+    def placed(m: Mention) -> bool:
+        root = doc[m.token_start:m.token_end].root
+        return root.dep_ == "poss" or (root.dep_ == "pobj" and root.head.lower_ in ("in", "inside", "across", "throughout"))
+
+    named = [m for m in state.mentions if m.ref.kind == "state" and start <= m.token_start < span.start and placed(m)]
+    return max(named, key=lambda m: m.token_start).ref.country if named else None
+
+
+def _weighted_focus(doc: Doc, found) -> str | None:
+    """The most weighted country of (token, country, kind) triples: see `focus_country`."""
+    lead_end = next((s.end for i, s in enumerate(doc.sents) if i == 1), len(doc))
+    counts: Counter = Counter()
+    for start, country, kind in found:
+        in_place = kind == "state" and start > 0 and doc[start - 1].lower_ in ("in", "inside")
+        counts[country] += 1 + 2 * (start < lead_end) + in_place
+    top = counts.most_common(1)
+    return top[0][0] if top else None
 
 
 def _most_common(values) -> str | None:
