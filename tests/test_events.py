@@ -161,3 +161,9 @@ def test_sanctions_relief_is_a_concession_not_a_sanction(run):
 def test_an_event_word_modifying_a_noun_is_no_event(run):
     assert not _find(run("Venezuelan protest leaders gathered in Caracas on Monday to plan their next steps."), "PROTEST")
     assert _find(run("Venezuelan students staged a protest in Caracas on Monday."), "PROTEST")
+
+
+def test_members_listed_for_a_quantity_of_a_set_act(run):
+    text = "Since he declared himself president, Guaidó has been recognised by a number of major nations, including Canada, the UK and Brazil."
+    events = _find(run(text), "RECOGNIZE")
+    assert {(e.source.id, e.target.id) for e in events} == {(c, "juan-guaido") for c in ("CAN", "GBR", "BRA")}

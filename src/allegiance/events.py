@@ -1028,12 +1028,16 @@ def _head(span: Span) -> Token:
 
 
 def _listed_members(tok: Token) -> list[Token]:
+    """The named members of a set ("countries including Russia and China"), also when the set is
+    what a quantity is "of" ("a number of nations, including Canada and the UK")."""
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in ("including", "like", "such"):
             objs = [o for o in child.subtree if o.dep_ == "pobj" and o.head.i in (child.i, *(x.i for x in child.children))]
             if objs:
                 return [objs[0], *_conjuncts(objs[0])]
-    return []
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
+    return _listed_members(whole) if whole is not None else []
 
 
 #: nouns for a set of actors whose members a sentence may list beside them
