@@ -167,3 +167,18 @@ def test_members_listed_for_a_quantity_of_a_set_act(run):
     text = "Since he declared himself president, Guaidó has been recognised by a number of major nations, including Canada, the UK and Brazil."
     events = _find(run(text), "RECOGNIZE")
     assert {(e.source.id, e.target.id) for e in events} == {(c, "juan-guaido") for c in ("CAN", "GBR", "BRA")}
+
+
+def test_the_accused_is_the_actor_of_what_they_are_accused_of(run):
+    text = "Police detained Caracas Mayor Antonio Ledezma, whom the government accuses of plotting a coup."
+    [plot] = _find(run(text), "COUP_PLOT")
+    assert (plot.source.id, plot.status) == ("antonio-ledezma", "claimed")
+    [coup] = _find(run("Nicolás Maduro accused Washington of trying to stage a coup."), "COUP_ATTEMPT")
+    assert (coup.source.id, coup.target.id) == ("USA", "nicolas-maduro")
+
+
+def test_a_state_represses_through_its_security_forces_and_his_country_is_a_state(run):
+    [e] = _find(run("The Venezuelan authorities used tear gas against protesters in Caracas."), "REPRESS")
+    assert e.source.kind == "group" and e.source.country == "VEN" and "CVL" in e.target.sectors
+    [c] = _find(run("Foreign Minister Jorge Arreaza said his country had held talks with Russia."), "CONSULT")
+    assert (c.source.id, c.target.id) == ("VEN", "RUS")

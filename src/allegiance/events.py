@@ -84,6 +84,9 @@ class TypeSpec:
     by_ruler: str | None = None
     #: the type when planning or discussion words govern it (a discussed overthrow is a plot)
     when_plotted: str | None = None
+    #: the group (knowledge-base id) through which a state does this: a government represses through
+    #: its security forces
+    state_acts_through: str | None = None
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Lexicon:
             name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
-                           s.get("by_ruler"), s.get("when_plotted"))
+                           s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -217,6 +220,7 @@ class EventExtractor:
         self.characterizing = set(cues["arguments"]["characterizing_verbs"])
         self.light_nouns = set(cues["arguments"]["light_nouns"])
         self.plotting_words = set(cues["arguments"]["plotting_words"])
+        self.accusing_verbs = set(cues["arguments"]["accusing_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -353,6 +357,9 @@ class EventExtractor:
         if spec.default_source and (not sources or spec.default_source != "state" and all(
                 self._nationality(s) for s in sources)):
             sources, source_by_syntax = self._default_source(spec.default_source, sources, targets, where_country, at), True
+        if spec.state_acts_through in self.kb:  # "violent responses by the authorities": their security forces
+            through = self.kb[spec.state_acts_through]
+            sources = [group_ref(self.kb, through, s.country, s.mention) if s.kind == "state" else s for s in sources]
         if not targets and head.dep_ == "nsubj" and head.head.lemma_ == "be":
             owner = next((c for c in head.children if c.dep_ == "poss"), None)  # "his allies are ..."
             targets = [self._actor_of(owner, at, doc)] if owner is not None and self._actor_of(owner, at, doc) else []
@@ -705,6 +712,11 @@ class EventExtractor:
         if tok.lower_ in ("he", "she", "him", "her", "his", "it", "its", "they", "them", "their"):
             m = antecedent(doc, tok)
             return m.ref if m else None
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is not None and tok.lemma_.lower() in ("country", "nation"):  # "his country", "our nation"
+            ref = self._actor_of(owner, at, doc)
+            state = self.kb.state(ref.country) if ref is not None and ref.country else None
+            return ref_for(state, tok.text) if state is not None else None
         queue = [c for c in tok.children if c.dep_ in _NAME_DEPS]
         while queue:
             child = queue.pop(0)
@@ -774,7 +786,28 @@ class EventExtractor:
         """The article's main country (see `resolve.focus_country`), as computed for the article being read."""
         return self._doc_focus
 
+    def _accused(self, head: Token, at, doc) -> list[ActorRef]:
+        """Who is said to have done an event that is what someone is accused "of" ("accused Washington of
+        staging a coup", "Ledezma, whom the government accuses of plotting a coup")."""
+        tok = head
+        for _ in range(5):
+            if tok.dep_ in ("pcomp", "pobj") and tok.head.lower_ == "of":
+                verb = tok.head.head
+                if verb.lemma_.lower() not in self.accusing_verbs:
+                    return []
+                obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                if obj is not None and obj.lower_ in ("whom", "who", "which", "that") and verb.dep_ == "relcl":
+                    obj = verb.head
+                return self._with_conjuncts(obj, at, doc) if obj is not None else []
+            if tok.dep_ not in ("xcomp", "dobj", "pcomp", "pobj", "prep", "ccomp") or tok.head.i == tok.i:
+                return []
+            tok = tok.head
+        return []
+
     def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
+        accused = self._accused(head, at, doc)
+        if accused:
+            return accused, True
         cop = head.head if head.dep_ == "nsubj" and head.head.lemma_ == "be" else None
         if cop is not None and head.pos_ == "NOUN":
             # "the most senior defector has been Gen Yánez", "his allies are Turkey, Russia and China":
