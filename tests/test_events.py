@@ -152,10 +152,10 @@ def test_what_a_warning_says_could_happen_is_the_threat(run):
     assert _find(run("Washington said new sanctions could be imposed on Caracas."), "SANCTION")
 
 
-def test_sanctions_relief_is_a_concession_not_a_sanction(run):
+def test_sanctions_relief_eases_sanctions_it_imposes_none(run):
     events = run("The United States offered sanctions relief to Iran on Monday.")
     assert not _find(events, "SANCTION")
-    assert [(e.source.id, e.target.id) for e in _find(events, "CONCEDE")] == [("USA", "IRN")]
+    assert [(e.source.id, e.target.id) for e in _find(events, "RETREAT")] == [("USA", "IRN")]
 
 
 def test_an_event_word_modifying_a_noun_is_no_event(run):
@@ -182,3 +182,14 @@ def test_a_state_represses_through_its_security_forces_and_his_country_is_a_stat
     assert e.source.kind == "group" and e.source.country == "VEN" and "CVL" in e.target.sectors
     [c] = _find(run("Foreign Minister Jorge Arreaza said his country had held talks with Russia."), "CONSULT")
     assert (c.source.id, c.target.id) == ("VEN", "RUS")
+
+
+def test_plover_codebook_senses(run):
+    # praise of a leader is support; praise of a plan is not
+    [e] = _find(run("Evo Morales praised Nicolás Maduro on Tuesday."), "PLEDGE_LOYALTY")
+    assert e.plover["event"] == "SUPPORT" and e.target.id == "nicolas-maduro"
+    assert not _find(run("Evo Morales praised the new agreement on Tuesday."), "PLEDGE_LOYALTY")
+    # a ceasefire and lifted sanctions step back (RETREAT); cutting aid reduces relations (SANCTION)
+    assert {e.plover["event"] for e in run("Colombia and the rebels declared a ceasefire on Monday.")} == {"RETREAT"}
+    assert _find(run("The United States lifted sanctions on Belarus."), "RETREAT")
+    assert _find(run("The United States cut aid to Honduras on Friday."), "SANCTION")

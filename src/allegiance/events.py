@@ -63,6 +63,8 @@ class Trigger:
     to_people: bool = False
     #: the verb names the act only without a direct object: "demonstrate a desire" shows one
     intransitive: bool = False
+    #: only with a target of these kinds: praise of a leader is support, praise of a plan is not
+    target_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class Lexicon:
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
                                    e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
-                                   bool(e.get("intransitive")))
+                                   bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -377,6 +379,10 @@ class EventExtractor:
         if head.pos_ == "NOUN" and head.dep_ == "pobj" and head.head.lower_ in ("at", "to", "near", "from") \
                 and head.head.head.pos_ in ("VERB", "NOUN") and trig.type == "PROTEST":
             return []  # "at the Caracas protest", "travelling to the rally": a setting for something else
+        if trig.target_kinds:
+            targets = [t for t in targets if t.kind in trig.target_kinds]
+            if not targets:
+                return []
         if trig.needs in ("target", "both") and not targets:
             return []
         nearest = False
