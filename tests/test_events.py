@@ -193,3 +193,8 @@ def test_plover_codebook_senses(run):
     assert {e.plover["event"] for e in run("Colombia and the rebels declared a ceasefire on Monday.")} == {"RETREAT"}
     assert _find(run("The United States lifted sanctions on Belarus."), "RETREAT")
     assert _find(run("The United States cut aid to Honduras on Friday."), "SANCTION")
+
+
+def test_members_of_the_military_are_soldiers(run):
+    [e] = _find(run("The Trump administration met with members of the Venezuelan military in Bogotá."), "CONSULT")
+    assert (e.source.id, e.target.id) == ("USA", "VEN:soldiers")

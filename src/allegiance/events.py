@@ -734,6 +734,9 @@ class EventExtractor:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         ref = self._actor_of(obj, at, doc)
+                        if ref and "MIL" in ref.sectors and tok.lemma_.lower() in _PART_WORDS and "soldiers" in self.kb:
+                            # "members of the military", "some of the army": soldiers, not the institution
+                            return group_ref(self.kb, self.kb["soldiers"], ref.country, tok.text)
                         if ref:
                             return ref
         return None
@@ -1078,6 +1081,9 @@ def _listed_members(tok: Token) -> list[Token]:
     whole = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
     return _listed_members(whole) if whole is not None else []
 
+
+#: words for some of a body's people: "members of the military" are soldiers, not the armed forces
+_PART_WORDS = {"member", "some", "many", "most", "part", "several", "few", "rest", "dozen", "hundred", "thousand"}
 
 #: nouns for a set of actors whose members a sentence may list beside them
 _COLLECTIVES = {"member", "country", "nation", "government", "state", "ally", "partner"}
