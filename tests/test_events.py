@@ -198,3 +198,10 @@ def test_plover_codebook_senses(run):
 def test_members_of_the_military_are_soldiers(run):
     [e] = _find(run("The Trump administration met with members of the Venezuelan military in Bogotá."), "CONSULT")
     assert (e.source.id, e.target.id) == ("USA", "VEN:soldiers")
+
+
+def test_a_leaders_own_officials_pledge_loyalty_where_states_recognise(run):
+    [own] = run("Defence minister Vladimir Padrino López said Nicolás Maduro was the country's legitimate president.")
+    assert (own.type, own.source.id, own.target.id) == ("PLEDGE_LOYALTY", "vladimir-padrino-lopez", "nicolas-maduro")
+    [foreign] = _find(run("Russia said Nicolás Maduro was the country's legitimate president."), "RECOGNIZE")
+    assert foreign.source.id == "RUS"

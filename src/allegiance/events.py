@@ -89,6 +89,8 @@ class TypeSpec:
     #: the group (knowledge-base id) through which a state does this: a government represses through
     #: its security forces
     state_acts_through: str | None = None
+    #: the type when the leader's own officials or forces do it: they pledge loyalty, states recognise
+    by_own_forces: str | None = None
 
 
 @dataclass
@@ -105,7 +107,8 @@ class Lexicon:
             name: TypeSpec(s["plover"], s.get("mode"), s.get("context"), tuple(s.get("target_preps") or ()),
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
-                           s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"))
+                           s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"),
+                           s.get("by_own_forces"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -436,6 +439,9 @@ class EventExtractor:
                     etype = spec.by_ruler
                 elif spec.when_plotted and self._plotted(head):
                     etype = spec.when_plotted
+                elif spec.by_own_forces and s is not None and t is not None and t.kind == "person" and \
+                        s.country == t.country and {"MIL", "COP", "GOV"} & set(s.sectors) and s.kind != "state":
+                    etype = spec.by_own_forces
                 elif s is not None and trig.if_source:
                     for kind, other in trig.if_source:
                         if s.kind == kind or kind in s.sectors:
