@@ -439,8 +439,9 @@ class EventExtractor:
                     etype = spec.by_ruler
                 elif spec.when_plotted and self._plotted(head):
                     etype = spec.when_plotted
-                elif spec.by_own_forces and s is not None and t is not None and t.kind == "person" and \
-                        s.country == t.country and {"MIL", "COP", "GOV"} & set(s.sectors) and s.kind != "state":
+                elif spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
+                        {"MIL", "COP", "GOV"} & set(s.sectors) and any(
+                        r.id == t.id for r in self._incumbent([s.country], at, published)):
                     etype = spec.by_own_forces
                 elif s is not None and trig.if_source:
                     for kind, other in trig.if_source:
