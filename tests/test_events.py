@@ -205,3 +205,10 @@ def test_a_leaders_own_officials_pledge_loyalty_where_states_recognise(run):
     assert (own.type, own.source.id, own.target.id) == ("PLEDGE_LOYALTY", "vladimir-padrino-lopez", "nicolas-maduro")
     [foreign] = _find(run("Russia said Nicolás Maduro was the country's legitimate president."), "RECOGNIZE")
     assert foreign.source.id == "RUS"
+
+
+def test_who_is_held_responsible_is_accused(run):
+    [e] = _find(run("“Nicolás Maduro is the one responsible for all the deaths in our country,” said Col. José Luis Silva."), "ACCUSE")
+    assert (e.source.id, e.target.id) == ("jose-luis-silva", "nicolas-maduro")
+    [e] = _find(run("The United States is responsible for the crisis, Russia said."), "ACCUSE")
+    assert (e.source.id, e.target.id) == ("RUS", "USA")

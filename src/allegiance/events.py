@@ -65,6 +65,9 @@ class Trigger:
     intransitive: bool = False
     #: only with a target of these kinds: praise of a leader is support, praise of a plan is not
     target_kinds: tuple[str, ...] = ()
+    #: the phrase says who is held to account ("holds him responsible", "Maduro is the one responsible"):
+    #: that one is the target; whoever holds them so, or says it, the source
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,8 @@ class Lexicon:
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
                                    e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
-                                   bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()))
+                                   bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()),
+                                   bool(e.get("held")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -329,6 +333,11 @@ class EventExtractor:
             if speaker is None:
                 return []
             sources, source_by_syntax = [speaker], True
+        if trig.held:
+            holder, whom = self._held(head, at, doc)
+            targets = whom or targets
+            if holder or speaker:
+                sources, source_by_syntax = [holder or speaker], True
         spec = self.lex.types[trig.type]
         if not sources and spec.speech_act and speaker is not None:
             sources, source_by_syntax = [speaker], True
@@ -618,6 +627,25 @@ class EventExtractor:
         whom = self._with_conjuncts(obj, at, doc) or ([self._actor_of(owner, at, doc)] if owner is not None else [])
         whom = [w for w in whom if w is not None]
         return (who, whom) if who is not None and whom else None
+
+    def _held(self, head: Token, at, doc) -> tuple[ActorRef | None, list[ActorRef]]:
+        """Who is held responsible, and who holds them so: "he holds him responsible" (the small clause's
+        subject, the verb's subject), "Maduro is the one responsible" (the subject of "be"; the holder is
+        whoever says it)."""
+        subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        clause = head
+        if subj is None and head.dep_ in ("amod", "acomp") and head.head.dep_ == "attr":
+            clause = head.head.head
+        elif subj is None and head.dep_ == "acomp":
+            clause = head.head
+        if subj is None:
+            subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        whom = self._with_conjuncts(subj, at, doc) if subj is not None else []
+        holder = None
+        if subj is not None and subj.head.i == head.i and head.dep_ in ("ccomp", "oprd", "xcomp"):
+            by = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+            holder = self._actor_of(by, at, doc) if by is not None else None
+        return holder, whom
 
     def _holder(self, head: Token, at, doc) -> ActorRef | None:
         """Who holds a view stated as a clause under their verb ("The United Kingdom believes Guaidó is
