@@ -212,3 +212,11 @@ def test_who_is_held_responsible_is_accused(run):
     assert (e.source.id, e.target.id) == ("jose-luis-silva", "nicolas-maduro")
     [e] = _find(run("The United States is responsible for the crisis, Russia said."), "ACCUSE")
     assert (e.source.id, e.target.id) == ("RUS", "USA")
+
+
+def test_a_hostile_nouns_own_actor_is_the_accused(run):
+    [e] = _find(run("Nicolás Maduro said the action against him is typical American meddling."), "ACCUSE")
+    assert (e.source.id, e.target.id) == ("nicolas-maduro", "USA")
+    # the verb's own event already says it: one accusation, by Russia
+    assert [(e.source.id, e.target.id) for e in _find(run("Russia condemned US interference in Venezuela."), "ACCUSE")] == [
+        ("RUS", "USA")]

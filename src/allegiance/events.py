@@ -68,6 +68,8 @@ class Trigger:
     #: the phrase says who is held to account ("holds him responsible", "Maduro is the one responsible"):
     #: that one is the target; whoever holds them so, or says it, the source
     held: bool = False
+    #: a hostile noun whose own actor is the accused: "American meddling" accuses the United States
+    accused_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class Lexicon:
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
                                    e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
                                    bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()),
-                                   bool(e.get("held")))
+                                   bool(e.get("held")), bool(e.get("accused_owner")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -333,6 +335,21 @@ class EventExtractor:
             if speaker is None:
                 return []
             sources, source_by_syntax = [speaker], True
+        owners: list[ActorRef] = []
+        if trig.accused_owner and head.dep_ == "dobj" and head.head.lemma_.lower() in self.not_agent_verbs:
+            return []  # "protested Cuban interference", "condemned US meddling": the verb's own event says it
+        if trig.accused_owner:
+            for c in head.children:  # "US interference", "Russia's aggression", "American meddling"
+                if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                    country = None if c.i in at else self.kb.demonym(c.text)
+                    state = self.kb.state(country) if country else None
+                    owners += [at[c.i].ref] if c.i in at else [ref_for(state, c.text)] if state else []
+            if owners:
+                targets = owners
+                sources = [r for r in sources if all(r.id != o.id for o in owners)]
+                if not sources:
+                    holder = self._holder(head, at, doc) or speaker
+                    sources, source_by_syntax = ([holder], True) if holder else ([], False)
         if trig.held:
             holder, whom = self._held(head, at, doc)
             targets = whom or targets
@@ -385,7 +402,8 @@ class EventExtractor:
             return []  # ... unless a verb makes the noun an act ("held a meeting") or the subject is plural
         # "X poses a threat", "a coup is when ...": a description, unless the noun is the subject the
         # sentence goes on to name ("the most senior defector has been Gen Yánez")
-        if not (trig.predicate or trig.content) and self._characterized(head) and not (
+        # ... or the description is the accusation: "the action is American meddling"
+        if not (trig.predicate or trig.content or owners) and self._characterized(head) and not (
                 head.dep_ == "nsubj" and source_by_syntax):
             return []
         if head.pos_ == "NOUN" and head.dep_ == "pobj" and head.head.lower_ in ("at", "to", "near", "from") \
