@@ -220,3 +220,8 @@ def test_a_hostile_nouns_own_actor_is_the_accused(run):
     # the verb's own event already says it: one accusation, by Russia
     assert [(e.source.id, e.target.id) for e in _find(run("Russia condemned US interference in Venezuela."), "ACCUSE")] == [
         ("RUS", "USA")]
+
+
+def test_a_protest_is_against_whom_it_calls_on(run):
+    [e] = _find(run("Thousands marched in Caracas on Saturday calling on Nicolás Maduro to resign."), "PROTEST")
+    assert e.target.id == "nicolas-maduro"

@@ -975,12 +975,26 @@ class EventExtractor:
                     for obj in child.children:
                         if obj.dep_ == "pobj":
                             refs += self._with_conjuncts(obj, at, doc) or self._protesters_of(obj, at)
-                elif child.dep_ == "xcomp" and base.lemma_ in ("urge", "ask", "call", "press", "push"):
-                    pass
+        if trig.type == "PROTEST":  # whom the protesters call on is whom they protest against
+            refs = self._demanded_of(head, at, doc) or refs
         seen: dict[str, ActorRef] = {}
         for r in refs:
             seen.setdefault(r.id, r)
         return list(seen.values())
+
+    def _demanded_of(self, head: Token, at, doc) -> list[ActorRef]:
+        """Whom a protest makes its demand of: "took to the streets calling on Maduro to step down"."""
+        preps = set(self.lex.types["DEMAND"].target_preps)
+        for verb in head.children:
+            if verb.dep_ not in ("advcl", "acl", "xcomp") or not any(
+                    t.type == "DEMAND" for t in self.lex.by_first.get(verb.lemma_.lower(), ())):
+                continue
+            for c in verb.children:
+                if c.dep_ == "dobj":
+                    return self._with_conjuncts(c, at, doc)
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    return [r for o in c.children if o.dep_ == "pobj" for r in self._with_conjuncts(o, at, doc)]
+        return []
 
     # -- status -----------------------------------------------------------------------
 
