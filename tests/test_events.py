@@ -225,3 +225,10 @@ def test_a_hostile_nouns_own_actor_is_the_accused(run):
 def test_a_protest_is_against_whom_it_calls_on(run):
     [e] = _find(run("Thousands marched in Caracas on Saturday calling on Nicolás Maduro to resign."), "PROTEST")
     assert e.target.id == "nicolas-maduro"
+
+
+def test_whoever_heeds_a_call_is_whom_it_was_made_to(run):
+    [e] = _find(run("Venezuelans heeded Juan Guaidó's call to take to the streets on Wednesday."), "DEMAND")
+    assert (e.source.id, e.target.id) == ("juan-guaido", "VEN:people")
+    [e] = _find(run("The army ignored Juan Guaidó's call to rise up."), "DEMAND")
+    assert e.target.id == "fanb"

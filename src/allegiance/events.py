@@ -232,6 +232,7 @@ class EventExtractor:
         self.light_nouns = set(cues["arguments"]["light_nouns"])
         self.plotting_words = set(cues["arguments"]["plotting_words"])
         self.accusing_verbs = set(cues["arguments"]["accusing_verbs"])
+        self.answering_verbs = set(cues["arguments"]["answering_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -977,6 +978,14 @@ class EventExtractor:
                             refs += self._with_conjuncts(obj, at, doc) or self._protesters_of(obj, at)
         if trig.type == "PROTEST":  # whom the protesters call on is whom they protest against
             refs = self._demanded_of(head, at, doc) or refs
+        if trig.type == "DEMAND" and head.dep_ == "dobj" and head.head.lemma_.lower() in self.answering_verbs:
+            # "Venezuelans heeded Guaidó's call": the call was made to them (a nation named: its people)
+            subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+            nation = self.kb.demonym(subj.text) if subj is not None and subj.i not in at else None
+            if nation and "people" in self.kb:
+                refs = [group_ref(self.kb, self.kb["people"], nation, subj.text)]
+            elif subj is not None:
+                refs = self._with_conjuncts(subj, at, doc) or refs
         seen: dict[str, ActorRef] = {}
         for r in refs:
             seen.setdefault(r.id, r)
