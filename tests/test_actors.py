@@ -107,6 +107,12 @@ def test_generic_group_becomes_the_national_body_in_context(resolver):
     assert got["National Guard"] == ("gnb", "group")
 
 
+def test_a_title_left_days_ago_still_names_its_last_holder(resolver):
+    text = "Venezuela's military attache in Washington has announced his defection."
+    assert "jose-luis-silva" in [m.ref.id for m in resolve(resolver, text, "2019-01-27")._.actor_mentions]
+    assert "jose-luis-silva" not in [m.ref.id for m in resolve(resolver, text, "2019-06-01")._.actor_mentions]
+
+
 def test_a_generic_group_belongs_where_the_text_just_placed_it(resolver):
     text = ("President Trump and Secretary Pompeo met the Senate on Monday. The White House and the State "
             "Department spoke to Congress. Trump also spoke about the crisis in Venezuela. The opposition has "

@@ -107,6 +107,10 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+#: days after leaving an office during which a vacant office's title still names its last holder
+_RECENTLY_LEFT = 7
+
+
 @dataclass
 class Actor:
     id: str
@@ -290,6 +294,13 @@ class KnowledgeBase:
                     if role.start is not None:
                         dated.append(actor)
                     break
+        if not found:
+            # nobody holds it now: news a few days after someone left an office still names them by it
+            # ("Venezuela's military attache has announced his defection")
+            found = [a for a in self.actors.values() if any(
+                r.title == title and (country is None or r.country == country) and r.org == org
+                and r.end is not None and on - dt.timedelta(days=_RECENTLY_LEFT) <= r.end < on for r in a.roles)]
+            return found if len(found) == 1 else []
         # a role the knowledge base knows the start of beats one whose dates are unknown
         return dated if on is not None and dated else found
 
