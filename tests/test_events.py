@@ -232,3 +232,8 @@ def test_whoever_heeds_a_call_is_whom_it_was_made_to(run):
     assert (e.source.id, e.target.id) == ("juan-guaido", "VEN:people")
     [e] = _find(run("The army ignored Juan Guaidó's call to rise up."), "DEMAND")
     assert e.target.id == "fanb"
+
+
+def test_more_accusing_nouns(run):
+    [e] = _find(run("The Obama administration pointed to Nicolás Maduro's human rights abuses."), "ACCUSE")
+    assert (e.source.id, e.target.id) == ("USA", "nicolas-maduro")
