@@ -237,3 +237,11 @@ def test_whoever_heeds_a_call_is_whom_it_was_made_to(run):
 def test_more_accusing_nouns(run):
     [e] = _find(run("The Obama administration pointed to Nicolás Maduro's human rights abuses."), "ACCUSE")
     assert (e.source.id, e.target.id) == ("USA", "nicolas-maduro")
+
+
+def test_who_seeks_or_accepts_aid_receives_it(run):
+    [e] = _find(run("Edward Snowden has not yet accepted asylum in Venezuela."), "AID")
+    assert e.source is None and e.target.name == "Edward Snowden"
+    [e] = _find(run("Venezuela offered asylum to Edward Snowden."), "AID")
+    assert e.source.id == "VEN" and e.target.name == "Edward Snowden"
+    assert not _find(run("Speaking up might prevent bloodshed."), "REPRESS")

@@ -96,6 +96,8 @@ class TypeSpec:
     state_acts_through: str | None = None
     #: the type when the leader's own officials or forces do it: they pledge loyalty, states recognise
     by_own_forces: str | None = None
+    #: what it gives can be sought or received: the subject of a receiving verb is its target
+    received: bool = False
 
 
 @dataclass
@@ -113,7 +115,7 @@ class Lexicon:
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
                            s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"),
-                           s.get("by_own_forces"))
+                           s.get("by_own_forces"), bool(s.get("received")))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -233,6 +235,7 @@ class EventExtractor:
         self.plotting_words = set(cues["arguments"]["plotting_words"])
         self.accusing_verbs = set(cues["arguments"]["accusing_verbs"])
         self.answering_verbs = set(cues["arguments"]["answering_verbs"])
+        self.receiving_verbs = set(cues["arguments"]["receiving_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -326,6 +329,12 @@ class EventExtractor:
             base = head.head.head
         sources, source_by_syntax = self._sources(base, span, at, doc)
         targets = self._targets(base, span, trig, at, doc)
+        gov = base.head if base.dep_ in ("dobj", "pobj") else None
+        gov = gov.head if gov is not None and gov.dep_ == "prep" else gov
+        if self.lex.types[trig.type].received and gov is not None and set(_norm(gov)) & self.receiving_verbs:
+            # "Snowden sought asylum", "applied for asylum": who seeks or gets it receives it
+            targets = targets or sources
+            sources, source_by_syntax = [], False
         if trig.predicate:
             described = self._described_as(head, at, doc)  # "he described Maduro's leadership as illegitimate"
             holder = (described[0] if described else None) or self._holder(head, at, doc) or speaker
