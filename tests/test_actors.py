@@ -107,6 +107,12 @@ def test_generic_group_becomes_the_national_body_in_context(resolver):
     assert got["National Guard"] == ("gnb", "group")
 
 
+def test_a_group_takes_the_country_of_a_state_named_inside_it(resolver):
+    text = "Maduro spoke in Caracas on Monday. A White House official said talks were under way."
+    got = {m.text: m.ref.id for m in resolve(resolver, text)._.actor_mentions}
+    assert got["A White House official"] == "USA:officials"
+
+
 def test_a_title_left_days_ago_still_names_its_last_holder(resolver):
     text = "Venezuela's military attache in Washington has announced his defection."
     assert "jose-luis-silva" in [m.ref.id for m in resolve(resolver, text, "2019-01-27")._.actor_mentions]

@@ -366,10 +366,15 @@ class _DocState:
                     self.ranks[rank] = ref
 
     def country_in(self, span: Span) -> str | None:
-        """The country of a person named inside a span ("Donald Trump's administration")."""
+        """The country of a person or a state named inside a span ("Donald Trump's administration",
+        "a White House official")."""
         for i in range(span.start, span.end):
             m = self.person_tokens.get(i)
             if m is not None and m.token_start == i and m.token_end <= span.end and m.ref.country:
+                return m.ref.country
+        for m in self.mentions:
+            if m.ref.kind == "state" and span.start <= m.token_start and m.token_end <= span.end and \
+                    span.root.i >= m.token_end and m.ref.country:
                 return m.ref.country
         return None
 
