@@ -107,6 +107,12 @@ def test_generic_group_becomes_the_national_body_in_context(resolver):
     assert got["National Guard"] == ("gnb", "group")
 
 
+def test_it_is_never_a_plural_group(resolver):
+    doc = resolve(resolver, "The Obama administration imposed sanctions on seven Venezuelan officials as it accused Maduro.")
+    it = next(t for t in doc if t.lower_ == "it")
+    assert antecedent(doc, it).ref.id == "USA"
+
+
 def test_a_group_takes_the_country_of_a_state_named_inside_it(resolver):
     text = "Maduro spoke in Caracas on Monday. A White House official said talks were under way."
     got = {m.text: m.ref.id for m in resolve(resolver, text)._.actor_mentions}

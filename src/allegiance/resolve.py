@@ -526,10 +526,13 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
                  and any(a.i in verbs for a in doc[m.token_start:m.token_end].root.ancestors)]
         if group:
             return max(group, key=lambda m: m.start)
+    singular = token.lower_ in ("it", "its")  # "it" is no plural group ("officials")
     found: dict[str, Mention] = {}
     for m in doc._.actor_mentions or []:
         if start <= m.start and m.end <= token.idx:
             if plural and m.ref.kind != "person":
+                if singular and _plural_phrase(doc[m.token_start:m.token_end].root):
+                    continue
                 found[m.ref.id] = m
             elif not plural and m.ref.kind == "person":
                 found[m.ref.id] = m
