@@ -245,3 +245,9 @@ def test_who_seeks_or_accepts_aid_receives_it(run):
     [e] = _find(run("Venezuela offered asylum to Edward Snowden."), "AID")
     assert e.source.id == "VEN" and e.target.name == "Edward Snowden"
     assert not _find(run("Speaking up might prevent bloodshed."), "REPRESS")
+
+
+def test_an_unresolved_it_is_no_person(run):
+    text = "The United States has urged the Venezuelan military to back Juan Guaidó, but so far it has remained loyal to Nicolás Maduro."
+    [e] = _find(run(text), "PLEDGE_LOYALTY")
+    assert e.source is None or e.source.kind != "person"

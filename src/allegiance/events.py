@@ -438,8 +438,11 @@ class EventExtractor:
             nearest = bool(targets)
         if not sources and not trig.predicate and not _passive(base):  # a passive's subject is done to
             subject = next((c for c in base.children if c.dep_ == "nsubj"), None)
-            person = "person" if subject is not None and subject.lower_ in ("he", "she") else None
-            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kind=person)
+            # an unresolved "he" is a person, an unresolved "it" or "they" is not
+            word = subject.lower_ if subject is not None else ""
+            kinds = {"person"} if word in ("he", "she") else {"state", "organisation", "group"} if word in (
+                "it", "they") else None
+            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kinds=kinds)
             nearest = nearest or bool(sources)
         if not targets and spec.default_target == "focus" and sources:
             focus = self._focus()
@@ -620,16 +623,16 @@ class EventExtractor:
         return []
 
     def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool,
-                 kind: str | None = None) -> list[ActorRef]:
+                 kinds: set[str] | None = None) -> list[ActorRef]:
         """When the parse gives no argument, the closest actor on the expected side of the trigger, within
         its clause: objects follow their verb, subjects precede it. Places named with "in", "at"... are
-        settings, not actors. `kind` keeps only actors of that kind (a "he" the parse could not resolve is
-        a person)."""
+        settings, not actors. `kinds` keeps only actors of those kinds (a "he" the parse could not resolve
+        is a person, an "it" is not)."""
         best = None
         for m in self._mentions:
             if not (sent.start <= m.token_start < sent.end) or m.ref.id in exclude:
                 continue
-            if kind is not None and m.ref.kind != kind:
+            if kinds is not None and m.ref.kind not in kinds:
                 continue
             if (m.token_start > head.i) != after or m.token_start == head.i:
                 continue
