@@ -107,6 +107,11 @@ def test_generic_group_becomes_the_national_body_in_context(resolver):
     assert got["National Guard"] == ("gnb", "group")
 
 
+def test_governments_in_the_plural_are_not_the_articles_own(resolver):
+    doc = resolve(resolver, "Maduro spoke in Caracas. Governments across the region denounced the order.")
+    assert "VEN" not in [m.ref.id for m in doc._.actor_mentions if m.text.lower().startswith("governments")]
+
+
 def test_it_is_never_a_plural_group(resolver):
     doc = resolve(resolver, "The Obama administration imposed sanctions on seven Venezuelan officials as it accused Maduro.")
     it = next(t for t in doc if t.lower_ == "it")

@@ -314,8 +314,8 @@ class ActorResolver:
             group = self.group_words.get(tail)
         if group is None:
             return None
-        if group.id == "government" and chunk[0].lower_ in ("a", "an") and country is None:
-            return None  # "propping up a failed regime": some government, not the article's own
+        if group.id == "government" and (chunk[0].lower_ in ("a", "an") or root.tag_ == "NNS") and country is None:
+            return None  # "propping up a failed regime", "governments from Havana to Buenos Aires": not the article's own
         country = country or _recent_country(chunk, state) or state.focus
         return _mention(chunk, group_ref(self.kb, group, country, chunk.text), "group")
 
