@@ -251,3 +251,8 @@ def test_an_unresolved_it_is_no_person(run):
     text = "The United States has urged the Venezuelan military to back Juan Guaidó, but so far it has remained loyal to Nicolás Maduro."
     [e] = _find(run(text), "PLEDGE_LOYALTY")
     assert e.source is None or e.source.kind != "person"
+
+
+def test_the_loyalty_of_x_is_x_pledging(run):
+    [e] = _find(run("Nicolás Maduro retains control of state institutions and the loyalty of the armed forces."), "PLEDGE_LOYALTY")
+    assert (e.source.id, e.target.id) == ("fanb", "nicolas-maduro")

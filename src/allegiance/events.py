@@ -70,6 +70,9 @@ class Trigger:
     held: bool = False
     #: a hostile noun whose own actor is the accused: "American meddling" accuses the United States
     accused_owner: bool = False
+    #: a noun whose "of" phrase names who acts ("the loyalty of the armed forces"); whoever holds it,
+    #: the subject of the verb it is the object of, is the target ("Maduro retains the loyalty of ...")
+    of_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class Lexicon:
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
                                    e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
                                    bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()),
-                                   bool(e.get("held")), bool(e.get("accused_owner")))
+                                   bool(e.get("held")), bool(e.get("accused_owner")), bool(e.get("of_source")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -360,6 +363,19 @@ class EventExtractor:
                 if not sources:
                     holder = self._holder(head, at, doc) or speaker
                     sources, source_by_syntax = ([holder], True) if holder else ([], False)
+        if trig.of_source and head.pos_ == "NOUN":
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            whose = [r for o in (of.children if of is not None else ()) if o.dep_ == "pobj"
+                     for r in self._with_conjuncts(o, at, doc)]
+            if whose:
+                holder_tok = head
+                while holder_tok.dep_ == "conj" and holder_tok.head.i != holder_tok.i:
+                    holder_tok = holder_tok.head
+                subj = next((c for c in holder_tok.head.children if c.dep_ == "nsubj"), None) \
+                    if holder_tok.dep_ == "dobj" else None
+                held_by = self._with_conjuncts(subj, at, doc) if subj is not None else []
+                sources, source_by_syntax = whose, True
+                targets = held_by or [t for t in targets if all(t.id != w.id for w in whose)]
         if trig.held:
             holder, whom = self._held(head, at, doc)
             targets = whom or targets
