@@ -256,3 +256,13 @@ def test_an_unresolved_it_is_no_person(run):
 def test_the_loyalty_of_x_is_x_pledging(run):
     [e] = _find(run("Nicolás Maduro retains control of state institutions and the loyalty of the armed forces."), "PLEDGE_LOYALTY")
     assert (e.source.id, e.target.id) == ("fanb", "nicolas-maduro")
+
+
+def test_an_unnamed_set_of_actors_is_a_provisional_actor(run):
+    [e] = _find(run("Latin American leaders have rallied around Nicolás Maduro."), "PLEDGE_LOYALTY")
+    assert (e.source.name, e.source.provisional, e.target.id) == ("Latin American leaders", True, "nicolas-maduro")
+    # nations act as states do: their support is recognition
+    [e] = _find(run("Many European nations have recognised Juan Guaidó."), "RECOGNIZE")
+    assert e.source.name == "Many European nations" and e.source.kind == "state"
+    # a bare plural names nobody
+    assert all(e.source is None for e in _find(run("Countries have recognised Juan Guaidó."), "RECOGNIZE"))

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
-from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, ref_for,
+from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, ref_for, slug,
                       register_extensions)
 from .temporal import as_date, reference_date
 from .temporal import resolve as resolve_date
@@ -239,6 +239,7 @@ class EventExtractor:
         self.accusing_verbs = set(cues["arguments"]["accusing_verbs"])
         self.answering_verbs = set(cues["arguments"]["answering_verbs"])
         self.receiving_verbs = set(cues["arguments"]["receiving_verbs"])
+        self.collective_nouns = set(cues["arguments"]["collective_nouns"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -407,8 +408,8 @@ class EventExtractor:
             if not speech_by_source and not (spec.speech_act and reporter_tok is not None and head.i == reporter_tok.head.i):
                 status = "claimed"
                 attributed = speaker or self._according_to_actor(sent, at, doc)
-        if not sources:
-            sources = self._listed_after_colon(sent, head, at)
+        if all(s.provisional and s.kind != "person" for s in sources):  # "six of 18 nations ...: Bolivia, ..."
+            sources = self._listed_after_colon(sent, head, at) or sources
         sources = [self._principal(s, published) for s in sources]
         where, where_country = self._location(sent, at)
         if spec.default_source and (not sources or spec.default_source != "state" and all(
@@ -748,7 +749,8 @@ class EventExtractor:
         """The speaker is the actor, or speaks for it: a government body or official for its state."""
         if speaker.id == source.id:
             return True
-        return source.kind == "state" and speaker.country == source.country and "GOV" in speaker.sectors
+        return source.kind == "state" and source.country is not None and speaker.country == source.country \
+            and "GOV" in speaker.sectors
 
     def _nationality(self, ref: ActorRef) -> bool:
         """Whether a state's mention names its people ("Venezuelans") rather than the state."""
@@ -821,7 +823,22 @@ class EventExtractor:
                             return group_ref(self.kb, self.kb["soldiers"], ref.country, tok.text)
                         if ref:
                             return ref
-        return None
+        return self._unnamed_set(tok)
+
+    def _unnamed_set(self, tok: Token) -> ActorRef | None:
+        """A set of actors the text does not name ("many nations", "Latin American leaders"), as a
+        provisional group called by its words, so that who acts is at least said."""
+        if tok.tag_ not in ("NNS", "NNPS") or tok.lemma_.lower() not in self.collective_nouns:
+            return None
+        words = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "det", "nummod", "predet")
+                 and c.lower_ not in ("the", "a", "an", "these", "those", "its", "their")]
+        if not words:
+            return None  # a bare "countries" says nothing of who
+        start = min(t.i for w in words for t in w.subtree)  # "Latin American": the modifier's own modifiers too
+        text = tok.doc[start : tok.i + 1].text
+        # a set of nations acts as states do (their support is recognition); of leaders, as a group
+        kind = "state" if tok.lemma_.lower() in _STATE_NOUNS else "group"
+        return ActorRef(f"unknown:{kind}:{slug(text)}", text, text, kind, None, [], provisional=True)
 
     def _protesters_of(self, tok: Token, at) -> list[ActorRef]:
         """A protest named as what is acted on stands for those protesting ("repression of protests")."""
@@ -1188,6 +1205,9 @@ def _listed_members(tok: Token) -> list[Token]:
 
 #: words for some of a body's people: "members of the military" are soldiers, not the armed forces
 _PART_WORDS = {"member", "some", "many", "most", "part", "several", "few", "rest", "dozen", "hundred", "thousand"}
+
+#: collective nouns whose members are states
+_STATE_NOUNS = {"nation", "country", "government", "state", "power"}
 
 #: nouns for a set of actors whose members a sentence may list beside them
 _COLLECTIVES = {"member", "country", "nation", "government", "state", "ally", "partner"}
