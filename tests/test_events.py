@@ -266,3 +266,10 @@ def test_an_unnamed_set_of_actors_is_a_provisional_actor(run):
     assert e.source.name == "Many European nations" and e.source.kind == "state"
     # a bare plural names nobody
     assert all(e.source is None for e in _find(run("Countries have recognised Juan Guaidó."), "RECOGNIZE"))
+
+
+def test_force_used_at_a_protest_is_used_on_the_protesters(run):
+    [e] = _find(run("Protesters blocked roads in Caracas and police fired tear gas to disperse the crowd."), "REPRESS")
+    assert e.target is not None and e.target.id.endswith("protesters")
+    [e] = _find(run("Police fired tear gas in Caracas on Monday."), "REPRESS")
+    assert e.target is None or not e.target.id.endswith("protesters")

@@ -101,6 +101,9 @@ class TypeSpec:
     by_own_forces: str | None = None
     #: what it gives can be sought or received: the subject of a receiving verb is its target
     received: bool = False
+    #: the group (knowledge-base id) it is done to at a protest when the text names nobody, or only
+    #: "people": force used at a protest is used on the protesters
+    at_protest: str | None = None
 
 
 @dataclass
@@ -118,7 +121,7 @@ class Lexicon:
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
                            s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"),
-                           s.get("by_own_forces"), bool(s.get("received")))
+                           s.get("by_own_forces"), bool(s.get("received")), s.get("at_protest"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -466,6 +469,12 @@ class EventExtractor:
             state = self.kb.state(focus) if focus else None
             if state is not None and all(s.country != focus for s in sources):
                 targets = [ref_for(state, "")]
+        if spec.at_protest in self.kb and all(t.id.split(":")[-1] in ("people", "civilians") for t in targets) \
+                and any(m.type == "PROTEST" for _, m in self._matches(sent)):
+            # "police fired tear gas to disperse them", "14 people were shot dead during protests"
+            victims = self.kb[spec.at_protest]
+            targets = [group_ref(self.kb, victims, t.country, t.mention) for t in targets] or [
+                group_ref(self.kb, victims, where_country or self._focus(), "")]
         if trig.to_people and "people" in self.kb:
             targets = [group_ref(self.kb, self.kb["people"], t.country, t.mention) if t.kind == "state" else t
                        for t in targets]
