@@ -273,3 +273,8 @@ def test_force_used_at_a_protest_is_used_on_the_protesters(run):
     assert e.target is not None and e.target.id.endswith("protesters")
     [e] = _find(run("Police fired tear gas in Caracas on Monday."), "REPRESS")
     assert e.target is None or not e.target.id.endswith("protesters")
+
+
+def test_the_medium_of_a_statement_is_no_actor(run):
+    [e] = _find(run("Juan Guaidó on Twitter announced an operation aimed at overthrowing Nicolás Maduro."), "COUP_ATTEMPT")
+    assert (e.source.id, e.target.id) == ("juan-guaido", "nicolas-maduro")

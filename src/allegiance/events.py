@@ -665,6 +665,8 @@ class EventExtractor:
             tok = sent.doc[m.token_start]
             if tok.head.lower_ in ("in", "at", "near", "outside", "inside", "from", "across") and m.ref.kind == "state":
                 continue
+            if tok.head.lower_ in ("on", "via", "through") and m.ref.kind == "organisation":
+                continue  # the medium, not an actor: "announced on Twitter", "told via state television"
             distance = abs(m.token_start - head.i)
             if distance <= 20 and (best is None or distance < best[0]):
                 best = (distance, m.ref)
