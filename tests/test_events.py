@@ -278,3 +278,22 @@ def test_force_used_at_a_protest_is_used_on_the_protesters(run):
 def test_the_medium_of_a_statement_is_no_actor(run):
     [e] = _find(run("Juan Guaidó on Twitter announced an operation aimed at overthrowing Nicolás Maduro."), "COUP_ATTEMPT")
     assert (e.source.id, e.target.id) == ("juan-guaido", "nicolas-maduro")
+
+
+def test_a_partial_record_beside_a_fuller_one_goes():
+    from dataclasses import replace
+
+    from allegiance.events import Event, _most_informative
+    from allegiance.resolve import ActorRef
+
+    def ref(i):
+        return ActorRef(i, i, i, "state", i, [])
+
+    base = Event(doc_id="d", event_id="e", type="ARREST", plover={}, source=ref("VEN"), target=ref("LOP"),
+                 status="occurred", attributed_to=None, date=None, date_precision=None, location=None,
+                 location_country=None, sentence="s", start=0, end=1, outlet="o", confidence=0.7, trigger="t",
+                 trigger_start=0)
+    partial = [replace(base, target=None), replace(base, source=None), replace(base, source=None, target=None)]
+    other = replace(base, source=ref("PNB"), target=None)  # another actor: kept
+    later = replace(base, start=5, source=None, target=None)  # another sentence: kept
+    assert _most_informative([base, *partial, other, later]) == [base, other, later]

@@ -280,7 +280,7 @@ class EventExtractor:
                 key = (ev.start, ev.type, ev.source.id if ev.source else None, ev.target.id if ev.target else None)
                 if key not in events or events[key].confidence < ev.confidence:
                     events[key] = ev
-        return sorted(events.values(), key=lambda e: (e.start, e.trigger_start, e.type))
+        return sorted(_most_informative(events.values()), key=lambda e: (e.start, e.trigger_start, e.type))
 
     def _matches(self, sent: Span) -> list[tuple[Span, Trigger]]:
         found: list[tuple[Span, Trigger]] = []
@@ -1258,6 +1258,19 @@ def _acting(tok: Token) -> bool:
     if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in ("say", "tell", "add", "claim"):
         return False
     return tok.dep_ in ("nsubj", "nsubjpass", "ROOT")
+
+
+def _most_informative(events: Iterable[Event]) -> list[Event]:
+    """Drop an event that another of the same type in the same sentence says more fully: "Venezuela ->
+    ?" beside "Venezuela -> Lopez", "? -> Maduro" beside "Guaidó -> Maduro", "? -> ?" beside any."""
+    events = list(events)
+    known = {(e.start, e.type, "s", e.source.id) for e in events if e.source and e.target}
+    known |= {(e.start, e.type, "t", e.target.id) for e in events if e.source and e.target}
+    named = {(e.start, e.type) for e in events if e.source or e.target}
+    return [e for e in events if not (
+        (e.source is None and e.target is not None and (e.start, e.type, "t", e.target.id) in known)
+        or (e.target is None and e.source is not None and (e.start, e.type, "s", e.source.id) in known)
+        or (e.source is None and e.target is None and (e.start, e.type) in named))]
 
 
 def _clause_of(tok: Token) -> Token:
