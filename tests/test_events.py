@@ -297,3 +297,8 @@ def test_a_partial_record_beside_a_fuller_one_goes():
     other = replace(base, source=ref("PNB"), target=None)  # another actor: kept
     later = replace(base, start=5, source=None, target=None)  # another sentence: kept
     assert _most_informative([base, *partial, other, later]) == [base, other, later]
+
+
+def test_what_a_renewed_call_asks_for_is_not_an_event(run):
+    events = run("Opposition leader Juan Guaidó renewed his calls this week for the overthrow of Nicolás Maduro.")
+    assert [e.type for e in events if e.type in crisis_types()] == ["DEMAND"]

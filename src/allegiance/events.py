@@ -1279,12 +1279,14 @@ def _clause_of(tok: Token) -> Token:
 
 
 def _requested(tok: Token, demands: set[int]) -> bool:
-    """Whether a word is the content of a demand ("urged the military to back Guaidó")."""
+    """Whether a word is the content of a demand ("urged the military to back Guaidó"), also when the
+    parser hung it on the verb that carries the demand ("renewed his calls for the overthrow of ...")."""
     for _ in range(3):
         if tok.dep_ not in ("xcomp", "ccomp", "advcl", "pobj", "prep", "dobj") or tok.head.i == tok.i:
             return False
-        tok = tok.head
-        if tok.i in demands:
+        came_from, tok = tok, tok.head
+        if tok.i in demands or (came_from.dep_ == "prep" and any(
+                c.dep_ == "dobj" and c.i in demands for c in tok.children)):
             return True
     return False
 
