@@ -302,3 +302,8 @@ def test_a_partial_record_beside_a_fuller_one_goes():
 def test_what_a_renewed_call_asks_for_is_not_an_event(run):
     events = run("Opposition leader Juan Guaidó renewed his calls this week for the overthrow of Nicolás Maduro.")
     assert [e.type for e in events if e.type in crisis_types()] == ["DEMAND"]
+
+
+def test_in_support_of_is_the_purpose_of_another_act(run):
+    events = run("Tens of thousands of Venezuelans took to the streets to rally in support of Juan Guaidó.")
+    assert _find(events, "PROTEST") and not _find(events, "PLEDGE_LOYALTY")
