@@ -307,3 +307,8 @@ def test_what_a_renewed_call_asks_for_is_not_an_event(run):
 def test_in_support_of_is_the_purpose_of_another_act(run):
     events = run("Tens of thousands of Venezuelans took to the streets to rally in support of Juan Guaidó.")
     assert _find(events, "PROTEST") and not _find(events, "PLEDGE_LOYALTY")
+
+
+def test_fighting_an_abstraction_is_no_clash(run):
+    assert not _find(run("The National Assembly gave Nicolás Maduro powers to fight imperialism."), "ARMED_CLASH")
+    assert _find(run("Colombian troops fought FARC rebels near the border on Sunday."), "ARMED_CLASH")

@@ -73,6 +73,8 @@ class Trigger:
     #: a noun whose "of" phrase names who acts ("the loyalty of the armed forces"); whoever holds it,
     #: the subject of the verb it is the object of, is the target ("Maduro retains the loyalty of ...")
     of_source: bool = False
+    #: a direct object, when the verb has one, must be an actor: "fight imperialism" is a figure of speech
+    actor_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class Lexicon:
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
                                    e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
                                    bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()),
-                                   bool(e.get("held")), bool(e.get("accused_owner")), bool(e.get("of_source")))
+                                   bool(e.get("held")), bool(e.get("accused_owner")), bool(e.get("of_source")),
+                                   bool(e.get("actor_object")))
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -322,6 +325,8 @@ class EventExtractor:
         if trig.agent and not _acting(head):
             return []
         if trig.intransitive and any(c.dep_ == "dobj" for c in head.children):
+            return []
+        if trig.actor_object and any(c.dep_ == "dobj" and not self._with_conjuncts(c, at, doc) for c in head.children):
             return []
         if len(span) == 1 and head.dep_ == "compound" and head.head.pos_ == "NOUN":
             return []  # a modifier names a kind of thing, not an act: "protest forces", "aid workers"
