@@ -312,3 +312,10 @@ def test_in_support_of_is_the_purpose_of_another_act(run):
 def test_fighting_an_abstraction_is_no_clash(run):
     assert not _find(run("The National Assembly gave Nicolás Maduro powers to fight imperialism."), "ARMED_CLASH")
     assert _find(run("Colombian troops fought FARC rebels near the border on Sunday."), "ARMED_CLASH")
+
+
+def test_he_who_says_a_quotation_is_its_speaker(run):
+    text = ("Colombian President Iván Duque met Mike Pompeo. “We want to work together to end the dictatorship,” "
+            "he said during a visit to the White House last week.")
+    [e] = [e for e in _find(run(text), "CONSULT") if e.trigger == "visit"]
+    assert e.source.id == "ivan-duque"

@@ -817,6 +817,13 @@ class EventExtractor:
             return self._speaker  # "we call on ..." inside a quotation: the speaker
         if tok.lower_ in ("he", "she", "him", "her", "his", "it", "its", "they", "them", "their"):
             m = antecedent(doc, tok)
+            if m is None and tok.lower_ in ("he", "she") and tok.dep_ == "nsubj" and \
+                    tok.head.lemma_.lower() in self.speech_verbs:
+                # "..., he said during a visit": whom the quotes stage found speaking in the sentence
+                sent = tok.sent
+                q = next((q for q in doc._.quotes or [] if q.kind == "direct" and q.speaker is not None
+                          and q.start < sent.end_char and sent.start_char < q.end), None)
+                return q.speaker if q else None
             return m.ref if m else None
         owner = next((c for c in tok.children if c.dep_ == "poss"), None)
         if owner is not None and tok.lemma_.lower() in ("country", "nation"):  # "his country", "our nation"
