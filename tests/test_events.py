@@ -319,3 +319,14 @@ def test_he_who_says_a_quotation_is_its_speaker(run):
             "he said during a visit to the White House last week.")
     [e] = [e for e in _find(run(text), "CONSULT") if e.trigger == "visit"]
     assert e.source.id == "ivan-duque"
+
+
+def test_a_from_to_range_lists_whom_a_verb_acts_on(run):
+    text = "Nicolás Maduro has accused a range of actors—from Colombian generals to Donald Trump to Joe Biden—of plotting coups."
+    assert {e.target.id for e in _find(run(text), "ACCUSE")} == {"COL:generals", "donald-trump", "joe-biden"}
+
+
+def test_a_foreign_ruler_staging_a_coup_elsewhere_is_no_self_coup(run):
+    text = "The crisis in Venezuela deepened. Nicolás Maduro said Donald Trump was trying to stage a coup in Venezuela."
+    assert not _find(run(text), "SELF_COUP")
+    assert _find(run("Nicolás Maduro staged a coup in Venezuela by dissolving the National Assembly."), "SELF_COUP")

@@ -505,9 +505,10 @@ class EventExtractor:
                 elif spec.by_civilians and s is not None and {"CVL", "OPP"} & set(s.sectors) and not (
                         {"MIL", "REB", "SPY"} & set(s.sectors)):
                     etype = spec.by_civilians
-                elif spec.by_ruler and s is not None and any(
+                elif spec.by_ruler and s is not None and s.country == (t.country if t is not None else (
+                        where_country or self._focus())) and any(
                         r.id == s.id for r in self._incumbent([s.country], at, published)):
-                    etype = spec.by_ruler
+                    etype = spec.by_ruler  # the ruler's own country's coup: not Trump's "coups" in Venezuela
                 elif spec.when_plotted and self._plotted(head):
                     etype = spec.when_plotted
                 elif spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
@@ -929,7 +930,8 @@ class EventExtractor:
                 obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
                 if obj is not None and obj.lower_ in ("whom", "who", "which", "that") and verb.dep_ == "relcl":
                     obj = verb.head
-                return self._with_conjuncts(obj, at, doc) if obj is not None else []
+                named = self._with_conjuncts(obj, at, doc) if obj is not None else []
+                return named or _from_to_range(verb, at, self._with_conjuncts, doc)
             if tok.dep_ not in ("xcomp", "dobj", "pcomp", "pobj", "prep", "ccomp") or tok.head.i == tok.i:
                 return []
             tok = tok.head
@@ -1044,6 +1046,8 @@ class EventExtractor:
                     for obj in child.children:
                         if obj.dep_ == "pobj":
                             refs += self._with_conjuncts(obj, at, doc) or self._protesters_of(obj, at)
+        if not refs and any(c.dep_ == "dobj" for c in head.children):
+            refs = _from_to_range(head, at, self._with_conjuncts, doc)  # "accused a variety of actors, from X to Y"
         if trig.type == "PROTEST":  # whom the protesters call on is whom they protest against
             refs = self._demanded_of(head, at, doc) or refs
         if trig.type == "DEMAND" and head.dep_ == "dobj" and head.head.lemma_.lower() in self.answering_verbs:
@@ -1211,6 +1215,22 @@ def _head(span: Span) -> Token:
             if tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN"):
                 return tok
     return root
+
+
+def _from_to_range(verb: Token, at, actors_of, doc) -> list[ActorRef]:
+    """The actors a "from X to Y (to Z)" range lists beside a verb's unnamed object ("accused a variety of
+    actors, from military opponents to Donald Trump to Joe Biden"), however the parser hung its parts."""
+    start = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"), None)
+    if start is None:
+        return []
+    ends = [start, *(c for c in start.subtree if c.dep_ == "prep" and c.lower_ == "to"),
+            *(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i > start.i)]
+    refs: list[ActorRef] = []
+    for prep in ends:
+        for obj in prep.children:
+            if obj.dep_ == "pobj":
+                refs += [r for r in actors_of(obj, at, doc) if r not in refs]
+    return refs
 
 
 def _listed_members(tok: Token) -> list[Token]:
