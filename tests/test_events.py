@@ -330,3 +330,10 @@ def test_a_foreign_ruler_staging_a_coup_elsewhere_is_no_self_coup(run):
     text = "The crisis in Venezuela deepened. Nicolás Maduro said Donald Trump was trying to stage a coup in Venezuela."
     assert not _find(run(text), "SELF_COUP")
     assert _find(run("Nicolás Maduro staged a coup in Venezuela by dissolving the National Assembly."), "SELF_COUP")
+
+
+def test_an_unresolved_it_is_no_plural_group(run):
+    text = ("Mr. Obama met Mr. Kerry. The Obama administration imposed sanctions against seven Venezuelan officials "
+            "on Monday as it accused Nicolás Maduro of human rights abuses.")
+    [e] = [e for e in _find(run(text), "ACCUSE") if e.trigger == "accused"]
+    assert e.source is None or e.source.id == "USA"

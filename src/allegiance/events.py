@@ -24,8 +24,8 @@ from spacy.tokens import Doc, Span, Token
 from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
-from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, ref_for, slug,
-                      register_extensions)
+from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, plural_phrase,
+                      ref_for, register_extensions, slug)
 from .temporal import as_date, reference_date
 from .temporal import resolve as resolve_date
 
@@ -467,7 +467,8 @@ class EventExtractor:
             word = subject.lower_ if subject is not None else ""
             kinds = {"person"} if word in ("he", "she") else {"state", "organisation", "group"} if word in (
                 "it", "they") else None
-            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kinds=kinds)
+            sources = self._nearest(sent, head, at, exclude={t.id for t in targets}, after=False, kinds=kinds,
+                                    singular=word == "it")
             nearest = nearest or bool(sources)
         if not targets and spec.default_target == "focus" and sources:
             focus = self._focus()
@@ -655,7 +656,7 @@ class EventExtractor:
         return []
 
     def _nearest(self, sent: Span, head: Token, at, exclude: set[str], after: bool,
-                 kinds: set[str] | None = None) -> list[ActorRef]:
+                 kinds: set[str] | None = None, singular: bool = False) -> list[ActorRef]:
         """When the parse gives no argument, the closest actor on the expected side of the trigger, within
         its clause: objects follow their verb, subjects precede it. Places named with "in", "at"... are
         settings, not actors. `kinds` keeps only actors of those kinds (a "he" the parse could not resolve
@@ -666,6 +667,8 @@ class EventExtractor:
                 continue
             if kinds is not None and m.ref.kind not in kinds:
                 continue
+            if singular and plural_phrase(sent.doc[m.token_start:m.token_end].root):
+                continue  # "it" is no "seven officials"
             if (m.token_start > head.i) != after or m.token_start == head.i:
                 continue
             tok = sent.doc[m.token_start]

@@ -522,7 +522,7 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
         verbs = {verb.i, verb.head.i} if verb.dep_ == "conj" else {verb.i}
         sent = sents[idx]
         group = [m for m in doc._.actor_mentions or [] if sent.start_char <= m.start and m.end <= token.idx
-                 and _plural_phrase(doc[m.token_start:m.token_end].root)
+                 and plural_phrase(doc[m.token_start:m.token_end].root)
                  and any(a.i in verbs for a in doc[m.token_start:m.token_end].root.ancestors)]
         if group:
             return max(group, key=lambda m: m.start)
@@ -531,7 +531,7 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     for m in doc._.actor_mentions or []:
         if start <= m.start and m.end <= token.idx:
             if plural and m.ref.kind != "person":
-                if singular and _plural_phrase(doc[m.token_start:m.token_end].root):
+                if singular and plural_phrase(doc[m.token_start:m.token_end].root):
                     continue
                 found[m.ref.id] = m
             elif not plural and m.ref.kind == "person":
@@ -541,7 +541,7 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     return None
 
 
-def _plural_phrase(root: Token) -> bool:
+def plural_phrase(root: Token) -> bool:
     """A plural noun phrase, or one a plural noun is "of" ("members of the military")."""
     if root.tag_ in ("NNS", "NNPS"):
         return True
