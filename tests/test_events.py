@@ -332,8 +332,14 @@ def test_a_foreign_ruler_staging_a_coup_elsewhere_is_no_self_coup(run):
     assert _find(run("Nicolás Maduro staged a coup in Venezuela by dissolving the National Assembly."), "SELF_COUP")
 
 
-def test_an_unresolved_it_is_no_plural_group(run):
-    text = ("Mr. Obama met Mr. Kerry. The Obama administration imposed sanctions against seven Venezuelan officials "
-            "on Monday as it accused Nicolás Maduro of human rights abuses.")
-    [e] = [e for e in _find(run(text), "ACCUSE") if e.trigger == "accused"]
-    assert e.source is None or e.source.id == "USA"
+def test_an_unresolved_it_is_no_plural_group(run, shared):
+    # a real article of the dev corpus: "... sanctions against seven ... officials ... as it accused Mr. Maduro ..."
+    import json
+
+    for line in (shared / "corpus" / "venezuela-allsides-dev.jsonl").read_text(encoding="utf-8").splitlines():
+        article = json.loads(line)
+        if "as it accused" in article["text"]:
+            break
+    events = run(article["text"], article.get("published") or "2015-03-10")
+    [e] = [e for e in _find(events, "ACCUSE") if e.trigger == "accused" and "as it accused" in e.sentence]
+    assert e.source is None or e.source.kind != "group"
