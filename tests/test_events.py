@@ -343,3 +343,10 @@ def test_an_unresolved_it_is_no_plural_group(run, shared):
     events = run(article["text"], article.get("published") or "2015-03-10")
     [e] = [e for e in _find(events, "ACCUSE") if e.trigger == "accused" and "as it accused" in e.sentence]
     assert e.source is None or e.source.kind != "group"
+
+
+def test_aid_from_a_giver_to_whoever_receives_it(run):
+    [e] = _find(run("Colombia would receive humanitarian aid from the United States."), "AID")
+    assert (e.source.id, e.target.id) == ("USA", "COL:people")
+    [e] = _find(run("Bolivia offered Edward Snowden asylum on Saturday."), "AID")
+    assert (e.source.id, e.target.name) == ("BOL", "Edward Snowden")

@@ -339,14 +339,22 @@ class EventExtractor:
         base = head  # "extended offers of asylum to Snowden": the offer's place in the clause is the asylum's
         if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in self.light_nouns:
             base = head.head.head
-        sources, source_by_syntax = self._sources(base, span, at, doc)
+        received = self.lex.types[trig.type].received
+        sources, source_by_syntax = self._sources(base, span, at, doc, received)
         targets = self._targets(base, span, trig, at, doc)
+        if received and not targets:  # "offered Snowden asylum": the person it is given to
+            targets = [at[c.i].ref for c in base.children if c.dep_ in ("poss", "compound") and c.i in at
+                       and at[c.i].ref.kind == "person"]
         gov = base.head if base.dep_ in ("dobj", "pobj") else None
         gov = gov.head if gov is not None and gov.dep_ == "prep" else gov
-        if self.lex.types[trig.type].received and gov is not None and set(_norm(gov)) & self.receiving_verbs:
-            # "Snowden sought asylum", "applied for asylum": who seeks or gets it receives it
-            targets = targets or sources
-            sources, source_by_syntax = [], False
+        if received and gov is not None and set(_norm(gov)) & self.receiving_verbs:
+            # "Snowden sought asylum", "Colombia would receive aid from the U.S.": who seeks or gets it
+            # receives it; only a "from" phrase names who gives it
+            subj = next((c for c in gov.children if c.dep_ == "nsubj"), None)
+            takers = self._with_conjuncts(subj, at, doc) if subj is not None else []
+            givers = self._given_by(base, at, doc)
+            targets = takers or targets or ([] if givers else sources)
+            sources, source_by_syntax = givers, bool(givers)
         if trig.predicate:
             described = self._described_as(head, at, doc)  # "he described Maduro's leadership as illegitimate"
             holder = (described[0] if described else None) or self._holder(head, at, doc) or speaker
@@ -940,10 +948,22 @@ class EventExtractor:
             tok = tok.head
         return []
 
-    def _sources(self, head: Token, span: Span, at, doc) -> tuple[list[ActorRef], bool]:
+    def _given_by(self, head: Token, at, doc) -> list[ActorRef]:
+        """The giver a "from" phrase names on what is given ("humanitarian aid from the U.S.")."""
+        if head.pos_ != "NOUN":
+            return []
+        return [r for c in head.children if c.dep_ == "prep" and c.lower_ == "from"
+                for o in c.children if o.dep_ == "pobj" for r in self._with_conjuncts(o, at, doc)]
+
+    def _sources(self, head: Token, span: Span, at, doc, received: bool = False) -> tuple[list[ActorRef], bool]:
+        """Who acts. `received`: the event gives something, so a person named as its modifier is who gets
+        it ("offered Snowden asylum"), and "from X" names the giver ("aid from the U.S.")."""
         accused = self._accused(head, at, doc)
         if accused:
             return accused, True
+        given = self._given_by(head, at, doc) if received else []
+        if given:
+            return given, True
         cop = head.head if head.dep_ == "nsubj" and head.head.lemma_ == "be" else None
         if cop is not None and head.pos_ == "NOUN":
             # "the most senior defector has been Gen Yánez", "his allies are Turkey, Russia and China":
@@ -954,13 +974,16 @@ class EventExtractor:
                 return refs, True
         if head.i in at and at[head.i].ref.kind in ("group", "person"):
             return [at[head.i].ref], True  # an agent noun names its actor: "protesters", "defectors"
+        def recipient(child: Token) -> bool:
+            return received and at[child.i].ref.kind == "person"
+
         for child in head.children:  # "Guaidó's calls", whatever the tagger made of "calls"
-            if child.dep_ == "poss" and child.i in at:
+            if child.dep_ == "poss" and child.i in at and not recipient(child):
                 return [at[child.i].ref], True
         clause = head
         if head.pos_ in ("NOUN", "PROPN") and head.i == clause.i:
             for child in head.children:
-                if child.dep_ in ("poss", "compound", "amod") and child.i in at:
+                if child.dep_ in ("poss", "compound", "amod") and child.i in at and not recipient(child):
                     return [at[child.i].ref], True
             for child in head.children:  # "opposition protests", "student protests": a civil group as modifier
                 groups = [a for a in self.kb.lookup(child.lemma_) if a.kind == "group" and not {
