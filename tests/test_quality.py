@@ -1,8 +1,9 @@
 """Quality on the shared gold, as `allegiance eval` measures it.
 
-The floors are the figures measured now (docs/extraction.md), less a small margin for parser noise:
-a change that makes extraction worse fails here. Status accuracy meets the events issue's target
-(0.85); type F1 (0.70), full match (0.45) and the PLOVER share (0.70) do not yet.
+Where the events issue's target is met, the test is the target: type F1 of at least 0.70 (measured
+0.717) and status accuracy of at least 0.85 (0.881). Full match (target 0.45) and the PLOVER share
+(target 0.70) are not met yet; their floors are the figures measured now (docs/extraction.md), less a
+small margin for parser noise, so a change that makes extraction worse fails here.
 """
 
 from __future__ import annotations
@@ -43,12 +44,12 @@ def test_labels_meet_the_bar(report):
 
 
 def test_event_types(crisis):
-    assert crisis["type"]["f1"] >= 0.679 - MARGIN
+    assert crisis["type"]["f1"] >= 0.70
     assert crisis["type"]["gold"] == 317
 
 
 def test_full_match_and_status(crisis):
-    assert crisis["full_match"]["f1"] >= 0.331 - MARGIN
+    assert crisis["full_match"]["f1"] >= 0.435 - MARGIN
     assert crisis["status_accuracy"] >= 0.85
     assert crisis["gold_sentences_not_found"] <= 5
 
@@ -57,7 +58,7 @@ def test_plover_gold_standard(shared):
     gold = shared / "gold" / "plover-gsr"
     report = evaluate([gold], [gold / "articles.jsonl"]).as_dict()["plover"]
     assert report["sentences"] == 322
-    assert report["share"] >= 0.658 - MARGIN
+    assert report["share"] >= 0.661 - MARGIN
 
 
 def test_scoring_on_a_small_gold_written_here(tmp_path):
