@@ -506,34 +506,38 @@ class EventExtractor:
         acting = {s.id for s in sources if s is not None}
         targets = [t for t in targets if t.id not in acting]
         for s in sources or [None]:
-            others = targets
-            for t in others or [None]:
-                etype = trig.type
-                if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):
-                    etype = spec.against_civilians
-                elif spec.by_civilians and s is not None and {"CVL", "OPP"} & set(s.sectors) and not (
-                        {"MIL", "REB", "SPY"} & set(s.sectors)):
-                    etype = spec.by_civilians
-                elif spec.by_ruler and s is not None and s.country == (t.country if t is not None else (
-                        where_country or self._focus())) and any(
-                        r.id == s.id for r in self._incumbent([s.country], at, published)):
-                    etype = spec.by_ruler  # the ruler's own country's coup: not Trump's "coups" in Venezuela
-                elif spec.when_plotted and self._plotted(head):
-                    etype = spec.when_plotted
-                elif spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
-                        {"MIL", "COP", "GOV"} & set(s.sectors) and any(
-                        r.id == t.id for r in self._incumbent([s.country], at, published)):
-                    etype = spec.by_own_forces
-                elif s is not None and trig.if_source:
-                    for kind, other in trig.if_source:
-                        if s.kind == kind or kind in s.sectors:
-                            etype = other
-                            break
+            for t in targets or [None]:
+                etype = self._refined_type(trig, head, s, t, where_country, at, published)
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
                 conf *= 0.8 if nearest else 1.0
                 out.append(self._record(doc, sent, span, etype, (trig.plover if etype == trig.type else None),
                                         trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
+
+    def _refined_type(self, trig: Trigger, head: Token, s: ActorRef | None, t: ActorRef | None,
+                      where_country: str | None, at, published) -> str:
+        """The trigger's type, or the one `types.yaml` says it becomes given who acts on whom."""
+        spec = self.lex.types[trig.type]
+        if spec.against_civilians and t is not None and "CVL" in t.sectors and not (s and "CVL" in s.sectors):
+            return spec.against_civilians
+        if spec.by_civilians and s is not None and {"CVL", "OPP"} & set(s.sectors) and not (
+                {"MIL", "REB", "SPY"} & set(s.sectors)):
+            return spec.by_civilians
+        if spec.by_ruler and s is not None and s.country == (t.country if t is not None else (
+                where_country or self._focus())) and any(
+                r.id == s.id for r in self._incumbent([s.country], at, published)):
+            return spec.by_ruler  # the ruler's own country's coup: not Trump's "coups" in Venezuela
+        if spec.when_plotted and self._plotted(head):
+            return spec.when_plotted
+        if spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
+                {"MIL", "COP", "GOV"} & set(s.sectors) and any(
+                r.id == t.id for r in self._incumbent([s.country], at, published)):
+            return spec.by_own_forces
+        if s is not None:
+            for kind, other in trig.if_source:
+                if s.kind == kind or kind in s.sectors:
+                    return other
+        return trig.type
 
     def _record(self, doc, sent, span, etype, plover, mode, s, t, status, attributed, when, where, conf) -> Event:
         espec = self.lex.types[etype]
