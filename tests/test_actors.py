@@ -175,6 +175,13 @@ def test_pronoun_antecedent_only_when_clear(resolver):
     assert antecedent(doc, he) is None
 
 
+def test_a_subject_pronoun_continues_the_sentences_earlier_subject(resolver):
+    doc = resolve(resolver, "Since Juan Guaidó, a protege of Leopoldo López, declared himself president, he has been "
+                            "recognised by many nations.")
+    he = next(t for t in doc if t.lower_ == "he")
+    assert antecedent(doc, he).ref.id == "juan-guaido"
+
+
 def test_user_file_extends_and_merges(tmp_path):
     extra = tmp_path / "mine.yaml"
     extra.write_text(
