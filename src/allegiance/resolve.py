@@ -542,8 +542,8 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
         # a subject pronoun continues the subject of the sentence's earlier clause ("Guaidó, a protege of
         # López, declared himself president, and he has been recognised by ...")
         sent = sents[idx]
-        subjects = [m for m in found.values() if m.start >= sent.start_char and
-                    doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [m for m in doc._.actor_mentions or [] if m.ref.kind == "person" and sent.start_char <= m.start
+                    and m.end <= token.idx and doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return max(subjects, key=lambda m: m.start)
     return None
