@@ -180,6 +180,9 @@ def test_a_subject_pronoun_continues_the_sentences_earlier_subject(resolver):
                             "recognised by many nations.")
     he = next(t for t in doc if t.lower_ == "he")
     assert antecedent(doc, he).ref.id == "juan-guaido"
+    doc = resolve(resolver, "Col. José Luis Silva, an aide to Nicolás Maduro, announced his defection on Saturday.")
+    his = next(t for t in doc if t.lower_ == "his")
+    assert antecedent(doc, his).ref.id == "jose-luis-silva"
 
 
 def test_user_file_extends_and_merges(tmp_path):
