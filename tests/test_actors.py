@@ -183,6 +183,9 @@ def test_a_subject_pronoun_continues_the_sentences_earlier_subject(resolver):
     doc = resolve(resolver, "Col. José Luis Silva, an aide to Nicolás Maduro, announced his defection on Saturday.")
     his = next(t for t in doc if t.lower_ == "his")
     assert antecedent(doc, his).ref.id == "jose-luis-silva"
+    doc = resolve(resolver, "Mike Pompeo said Nicolás Maduro was ready to leave, but Russia persuaded him to stay.")
+    him = next(t for t in doc if t.lower_ == "him")
+    assert antecedent(doc, him).ref.id == "nicolas-maduro"
 
 
 def test_user_file_extends_and_merges(tmp_path):

@@ -538,12 +538,13 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
                 found[m.ref.id] = m
     if len(found) == 1:
         return next(iter(found.values()))
-    if token.lower_ in ("he", "she", "his") and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+    if token.lower_ in ("he", "she", "his", "him") and token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
         # a subject (or possessive) pronoun continues the subject of the sentence's earlier clause
         # ("Guaidó, a protege of López, declared himself president, and he has been recognised by ...")
         sent = sents[idx]
         subjects = [m for m in doc._.actor_mentions or [] if m.ref.kind == "person" and sent.start_char <= m.start
-                    and m.end <= token.idx and doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
+                    and m.end <= token.idx and doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")
+                    and doc[m.token_start:m.token_end].root.head.i != token.head.i]  # "Maduro told him": not Maduro
         if subjects:
             return max(subjects, key=lambda m: m.start)
     return None
