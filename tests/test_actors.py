@@ -186,6 +186,10 @@ def test_a_subject_pronoun_continues_the_sentences_earlier_subject(resolver):
     doc = resolve(resolver, "Mike Pompeo said Nicolás Maduro was ready to leave, but Russia persuaded him to stay.")
     him = next(t for t in doc if t.lower_ == "him")
     assert antecedent(doc, him).ref.id == "nicolas-maduro"
+    doc = resolve(resolver, "Col. José Luis Silva said he no longer recognized Nicolás Maduro, and that he holds him "
+                            "responsible for the deaths.")
+    him = next(t for t in doc if t.lower_ == "him")
+    assert antecedent(doc, him).ref.id == "nicolas-maduro"  # not Silva, who holds him so
 
 
 def test_user_file_extends_and_merges(tmp_path):

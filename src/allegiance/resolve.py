@@ -539,15 +539,38 @@ def antecedent(doc: Doc, token: Token, window: int = 2) -> Mention | None:
     if len(found) == 1:
         return next(iter(found.values()))
     if token.lower_ in ("he", "she", "his", "him") and token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
-        # a subject (or possessive) pronoun continues the subject of the sentence's earlier clause
-        # ("Guaidó, a protege of López, declared himself president, and he has been recognised by ...")
+        # a subject, possessive or object pronoun continues the subject of the sentence's earlier clause
+        # ("Guaidó, a protege of López, declared himself president, and he has been recognised by ..."),
+        # an object never the one who acts on it ("Maduro told him", "he holds him responsible")
         sent = sents[idx]
+        actor = _own_actor(doc, token) if token.lower_ == "him" else None
         subjects = [m for m in doc._.actor_mentions or [] if m.ref.kind == "person" and sent.start_char <= m.start
                     and m.end <= token.idx and doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")
-                    and doc[m.token_start:m.token_end].root.head.i != token.head.i]  # "Maduro told him": not Maduro
+                    and doc[m.token_start:m.token_end].root.head.i != token.head.i
+                    and (actor is None or m.ref.id != actor)]
         if subjects:
             return max(subjects, key=lambda m: m.start)
+        if actor is not None:  # "he no longer recognized Maduro and holds him responsible": the other one
+            others = [m for m in doc._.actor_mentions or [] if m.ref.kind == "person" and sent.start_char <= m.start
+                      and m.end <= token.idx and m.ref.id != actor]
+            if len({m.ref.id for m in others}) == 1:
+                return others[-1]
     return None
+
+
+def _own_actor(doc: Doc, token: Token) -> str | None:
+    """Who acts on an object pronoun: the subject of its verb, or of the verb that holds its small clause
+    ("he holds him responsible"), resolved when it is a pronoun itself."""
+    verb = token.head
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i != token.i), None)
+    if subj is None and verb.dep_ in ("ccomp", "xcomp", "oprd"):
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    if subj.lower_ in PRONOUNS:
+        m = antecedent(doc, subj)
+        return m.ref.id if m else None
+    return next((m.ref.id for m in doc._.actor_mentions or [] if m.token_start <= subj.i < m.token_end), None)
 
 
 def plural_phrase(root: Token) -> bool:
