@@ -350,3 +350,8 @@ def test_aid_from_a_giver_to_whoever_receives_it(run):
     assert (e.source.id, e.target.id) == ("USA", "COL:people")
     [e] = _find(run("Bolivia offered Edward Snowden asylum on Saturday."), "AID")
     assert (e.source.id, e.target.name) == ("BOL", "Edward Snowden")
+
+
+def test_a_coup_against_a_government_is_against_its_ruler(run):
+    [e] = _find(run("Nicolás Maduro said the U.S. elite was trying to topple his government."), "COUP_ATTEMPT")
+    assert (e.source.id, e.target.id) == ("USA", "nicolas-maduro")

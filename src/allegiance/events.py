@@ -494,6 +494,9 @@ class EventExtractor:
                        for t in targets]
         if trig.type in _ALLEGIANCE_TYPES:
             targets = [self._leader_of(t) for t in targets]
+        if spec.default_target == "ruler":  # a coup against "his government" is against the ruler
+            targets = [next(iter(self._incumbent([t.country], at, published)), t) if t.kind == "state" else t
+                       for t in targets]
         when = self._date(sent, head, published)
         if not targets and spec.default_target == "government":
             country = where_country or self._focus()
