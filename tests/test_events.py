@@ -355,3 +355,11 @@ def test_aid_from_a_giver_to_whoever_receives_it(run):
 def test_a_coup_against_a_government_is_against_its_ruler(run):
     [e] = _find(run("Nicolás Maduro said the U.S. elite was trying to topple his government."), "COUP_ATTEMPT")
     assert (e.source.id, e.target.id) == ("USA", "nicolas-maduro")
+
+
+def test_a_foreign_threat_without_a_target_is_against_the_country_just_spoken_of(run):
+    text = ("Trump faces Congress\n\nDonald Trump met Mike Pompeo and John Bolton in Washington on Monday. The White "
+            "House and the Pentagon agreed. He has earned praise for his stance on Venezuela, where he recognized "
+            "Juan Guaidó. “We seek a peaceful transition, but all options are open,” Trump said.")
+    [e] = _find(run(text), "THREATEN")
+    assert (e.source.id, e.target.id) == ("donald-trump", "VEN")

@@ -479,9 +479,14 @@ class EventExtractor:
                                     singular=word == "it")
             nearest = nearest or bool(sources)
         if not targets and spec.default_target == "focus" and sources:
-            focus = self._focus()
+            # the foreign country the text was just speaking of ("his stance on Venezuela ... 'all options
+            # are open,' Trump said"), else the article's country
+            own = {s.country for s in sources}
+            recent = [m.ref for m in self._mentions if m.ref.kind == "state" and m.ref.country not in own
+                      and self._sentence_before(doc, sent, 2) <= m.token_start < head.i]
+            focus = recent[-1].country if recent else self._focus()
             state = self.kb.state(focus) if focus else None
-            if state is not None and all(s.country != focus for s in sources):
+            if state is not None and focus not in own:
                 targets = [ref_for(state, "")]
         if spec.at_protest in self.kb and all(t.id.split(":")[-1] in ("people", "civilians") for t in targets) \
                 and any(m.type == "PROTEST" for _, m in self._matches(sent)):
@@ -516,6 +521,16 @@ class EventExtractor:
                 out.append(self._record(doc, sent, span, etype, (trig.plover if etype == trig.type else None),
                                         trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
+
+    @staticmethod
+    def _sentence_before(doc: Doc, sent: Span, back: int) -> int:
+        """The first token of the sentence `back` sentences before this one (or of the article)."""
+        start = sent.start
+        for _ in range(back):
+            if start == 0:
+                break
+            start = doc[start - 1].sent.start
+        return start
 
     def _refined_type(self, trig: Trigger, head: Token, s: ActorRef | None, t: ActorRef | None,
                       where_country: str | None, at, published) -> str:
