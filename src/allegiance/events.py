@@ -290,7 +290,7 @@ class EventExtractor:
         doc = sent.doc
         for tok in sent:
             lower, lemma = _norm(tok)
-            for key in {lower, lemma}:
+            for key in dict.fromkeys((lower, lemma)):  # in a fixed order: string sets vary per process
                 for trig in self.lex.by_first.get(key, ()):
                     end = _match_at(doc, tok.i, trig.words, sent.end)
                     if end is None or (trig.pos and tok.pos_ != trig.pos and not (trig.pos == "VERB" and tok.pos_ == "AUX")):
