@@ -339,65 +339,12 @@ class EventExtractor:
         base = head  # "extended offers of asylum to Snowden": the offer's place in the clause is the asylum's
         if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in self.light_nouns:
             base = head.head.head
-        received = self.lex.types[trig.type].received
-        sources, source_by_syntax = self._sources(base, span, at, doc, received)
+        sources, source_by_syntax = self._sources(base, span, at, doc, self.lex.types[trig.type].received)
         targets = self._targets(base, span, trig, at, doc)
-        if received and not targets:  # "offered Snowden asylum": the person it is given to
-            targets = [at[c.i].ref for c in base.children if c.dep_ in ("poss", "compound") and c.i in at
-                       and at[c.i].ref.kind == "person"]
-        gov = base.head if base.dep_ in ("dobj", "pobj") else None
-        gov = gov.head if gov is not None and gov.dep_ == "prep" else gov
-        if received and gov is not None and set(_norm(gov)) & self.receiving_verbs:
-            # "Snowden sought asylum", "Colombia would receive aid from the U.S.": who seeks or gets it
-            # receives it; only a "from" phrase names who gives it
-            subj = next((c for c in gov.children if c.dep_ == "nsubj"), None)
-            takers = self._with_conjuncts(subj, at, doc) if subj is not None else []
-            givers = self._given_by(base, at, doc)
-            targets = takers or targets or ([] if givers else sources)
-            sources, source_by_syntax = givers, bool(givers)
-        if trig.predicate:
-            described = self._described_as(head, at, doc)  # "he described Maduro's leadership as illegitimate"
-            holder = (described[0] if described else None) or self._holder(head, at, doc) or speaker
-            if holder is None:
-                return []  # the author's own description is a label, not an event
-            targets, sources, source_by_syntax = (described[1] if described else sources), [holder], True
-        if trig.content:
-            if speaker is None:
-                return []
-            sources, source_by_syntax = [speaker], True
-        owners: list[ActorRef] = []
-        if trig.accused_owner and head.dep_ == "dobj" and head.head.lemma_.lower() in self.not_agent_verbs:
-            return []  # "protested Cuban interference", "condemned US meddling": the verb's own event says it
-        if trig.accused_owner:
-            for c in head.children:  # "US interference", "Russia's aggression", "American meddling"
-                if c.dep_ in ("poss", "compound", "amod", "nmod"):
-                    country = None if c.i in at else self.kb.demonym(c.text)
-                    state = self.kb.state(country) if country else None
-                    owners += [at[c.i].ref] if c.i in at else [ref_for(state, c.text)] if state else []
-            if owners:
-                targets = owners
-                sources = [r for r in sources if all(r.id != o.id for o in owners)]
-                if not sources:
-                    holder = self._holder(head, at, doc) or speaker
-                    sources, source_by_syntax = ([holder], True) if holder else ([], False)
-        if trig.of_source and head.pos_ == "NOUN":
-            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            whose = [r for o in (of.children if of is not None else ()) if o.dep_ == "pobj"
-                     for r in self._with_conjuncts(o, at, doc)]
-            if whose:
-                holder_tok = head
-                while holder_tok.dep_ == "conj" and holder_tok.head.i != holder_tok.i:
-                    holder_tok = holder_tok.head
-                subj = next((c for c in holder_tok.head.children if c.dep_ == "nsubj"), None) \
-                    if holder_tok.dep_ == "dobj" else None
-                held_by = self._with_conjuncts(subj, at, doc) if subj is not None else []
-                sources, source_by_syntax = whose, True
-                targets = held_by or [t for t in targets if all(t.id != w.id for w in whose)]
-        if trig.held:
-            holder, whom = self._held(head, at, doc)
-            targets = whom or targets
-            if holder or speaker:
-                sources, source_by_syntax = [holder or speaker], True
+        found = self._phrase_arguments(trig, head, base, sources, source_by_syntax, targets, speaker, at, doc)
+        if found is None:
+            return []
+        sources, source_by_syntax, targets, owners = found
         spec = self.lex.types[trig.type]
         if not sources and spec.speech_act and speaker is not None:
             sources, source_by_syntax = [speaker], True
@@ -482,8 +429,9 @@ class EventExtractor:
             # the foreign country the text was just speaking of ("his stance on Venezuela ... 'all options
             # are open,' Trump said"), else the article's country
             own = {s.country for s in sources}
+            since = self._sentence_before(doc, sent, 2)
             recent = [m.ref for m in self._mentions if m.ref.kind == "state" and m.ref.country not in own
-                      and self._sentence_before(doc, sent, 2) <= m.token_start < head.i]
+                      and since <= m.token_start < head.i]
             focus = recent[-1].country if recent else self._focus()
             state = self.kb.state(focus) if focus else None
             if state is not None and focus not in own:
@@ -521,6 +469,70 @@ class EventExtractor:
                 out.append(self._record(doc, sent, span, etype, (trig.plover if etype == trig.type else None),
                                         trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
+
+    def _phrase_arguments(self, trig: Trigger, head: Token, base: Token, sources: list[ActorRef],
+                          source_by_syntax: bool, targets: list[ActorRef], speaker: ActorRef | None, at, doc):
+        """The arguments some phrases and types place differently from the clause's syntax (who receives
+        aid, whose meddling, whose loyalty, who is held responsible), as (sources, found by syntax,
+        targets, the accused owners of a hostile noun); None when the phrase is no event here."""
+        received = self.lex.types[trig.type].received
+        if received and not targets:  # "offered Snowden asylum": the person it is given to
+            targets = [at[c.i].ref for c in base.children if c.dep_ in ("poss", "compound") and c.i in at
+                       and at[c.i].ref.kind == "person"]
+        gov = base.head if base.dep_ in ("dobj", "pobj") else None
+        gov = gov.head if gov is not None and gov.dep_ == "prep" else gov
+        if received and gov is not None and set(_norm(gov)) & self.receiving_verbs:
+            # "Snowden sought asylum", "Colombia would receive aid from the U.S.": who seeks or gets it
+            # receives it; only a "from" phrase names who gives it
+            subj = next((c for c in gov.children if c.dep_ == "nsubj"), None)
+            takers = self._with_conjuncts(subj, at, doc) if subj is not None else []
+            givers = self._given_by(base, at, doc)
+            targets = takers or targets or ([] if givers else sources)
+            sources, source_by_syntax = givers, bool(givers)
+        if trig.predicate:
+            described = self._described_as(head, at, doc)  # "he described Maduro's leadership as illegitimate"
+            holder = (described[0] if described else None) or self._holder(head, at, doc) or speaker
+            if holder is None:
+                return None  # the author's own description is a label, not an event
+            targets, sources, source_by_syntax = (described[1] if described else sources), [holder], True
+        if trig.content:
+            if speaker is None:
+                return None
+            sources, source_by_syntax = [speaker], True
+        owners: list[ActorRef] = []
+        if trig.accused_owner and head.dep_ == "dobj" and head.head.lemma_.lower() in self.not_agent_verbs:
+            return None  # "protested Cuban interference", "condemned US meddling": the verb's own event says it
+        if trig.accused_owner:
+            for c in head.children:  # "US interference", "Russia's aggression", "American meddling"
+                if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                    country = None if c.i in at else self.kb.demonym(c.text)
+                    state = self.kb.state(country) if country else None
+                    owners += [at[c.i].ref] if c.i in at else [ref_for(state, c.text)] if state else []
+            if owners:
+                targets = owners
+                sources = [r for r in sources if all(r.id != o.id for o in owners)]
+                if not sources:
+                    holder = self._holder(head, at, doc) or speaker
+                    sources, source_by_syntax = ([holder], True) if holder else ([], False)
+        if trig.of_source and head.pos_ == "NOUN":
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            whose = [r for o in (of.children if of is not None else ()) if o.dep_ == "pobj"
+                     for r in self._with_conjuncts(o, at, doc)]
+            if whose:
+                holder_tok = head
+                while holder_tok.dep_ == "conj" and holder_tok.head.i != holder_tok.i:
+                    holder_tok = holder_tok.head
+                subj = next((c for c in holder_tok.head.children if c.dep_ == "nsubj"), None) \
+                    if holder_tok.dep_ == "dobj" else None
+                held_by = self._with_conjuncts(subj, at, doc) if subj is not None else []
+                sources, source_by_syntax = whose, True
+                targets = held_by or [t for t in targets if all(t.id != w.id for w in whose)]
+        if trig.held:
+            holder, whom = self._held(head, at, doc)
+            targets = whom or targets
+            if holder or speaker:
+                sources, source_by_syntax = [holder or speaker], True
+        return sources, source_by_syntax, targets, owners
 
     @staticmethod
     def _sentence_before(doc: Doc, sent: Span, back: int) -> int:
