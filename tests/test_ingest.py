@@ -144,3 +144,40 @@ def test_an_interrupt_inside_a_database_write_stops_cleanly(store, tmp_path, mon
     assert store.count_articles() == 0
     monkeypatch.setattr(store, "write_batch", real)
     assert not ingest([path], store).interrupted and store.count_articles() == 5
+
+
+def test_an_interrupt_inside_commit_is_still_an_interrupt(store, tmp_path):
+    """DuckDB may end the transaction before an interrupt during COMMIT surfaces; the ROLLBACK that
+    follows then finds nothing to undo, and its error must not replace the interrupt (which the
+    command turns into a clean exit 130, where any other error exits 1)."""
+    import duckdb
+
+    path = tmp_path / "few.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"d{i}", "text": f"Protesters marched in Caracas on day {i}. " * 5})
+                            + "\n" for i in range(5)), encoding="utf-8")
+
+    class CommitThenInterrupt:
+        """The connection, except that COMMIT commits and then reports an interrupt."""
+
+        def __init__(self, con):
+            self._con = con
+
+        def execute(self, sql, *args):
+            result = self._con.execute(sql, *args)
+            if sql == "COMMIT":
+                raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+            return result
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+    real = store.con
+    store.con = CommitThenInterrupt(real)
+    try:
+        summary = ingest([path], store)
+    finally:
+        store.con = real
+    assert summary.interrupted
+    assert store.count_articles() == 5  # the batch was committed before the interrupt: kept, consistent
+    again = ingest([path], store)
+    assert not again.interrupted and again.counts["unchanged"] == 5

@@ -115,11 +115,6 @@ def ingest(
     builder = builder or ArticleBuilder()
     summary = IngestSummary()
     summary.run_id = run_id = store.start_run("ingest")
-    stored = store.source_hashes()
-    by_content = store.originals_by_content()
-    near = dedup.NearDuplicates()
-    for doc_id, sig in store.original_signatures():
-        near.add(doc_id, dedup.from_bytes(sig))
     seen: dict[str, str] = {}  # doc_id -> where it was read in this run
     batch: list[Article] = []
     errors: list[ReadError] = []
@@ -131,6 +126,12 @@ def ingest(
         errors.clear()
 
     try:
+        # what is stored already (loading it takes a while on a large database, so it can be interrupted too)
+        stored = store.source_hashes()
+        by_content = store.originals_by_content()
+        near = dedup.NearDuplicates()
+        for doc_id, sig in store.original_signatures():
+            near.add(doc_id, dedup.from_bytes(sig))
         for item in discover(paths):
             if isinstance(item, ReadError):
                 errors.append(item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -136,12 +137,10 @@ class Store:
             if version <= current:
                 continue
             try:
-                self.con.execute("BEGIN TRANSACTION")
-                self.con.execute(path.read_text(encoding="utf-8"))
-                self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
-                self.con.execute("COMMIT")
+                with self._transaction():
+                    self.con.execute(path.read_text(encoding="utf-8"))
+                    self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
             except duckdb.Error as exc:
-                self.con.execute("ROLLBACK")
                 raise StoreError(f"migration {path.name} failed on {self.path}: {exc}") from exc
 
     # -- runs and errors -------------------------------------------------------
@@ -194,6 +193,22 @@ class Store:
         while rows := cur.fetchmany(1000):
             yield from rows
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """All or nothing. An interrupt can land inside COMMIT itself, after which DuckDB has already ended
+        the transaction: the ROLLBACK then has nothing to undo and must not raise an error of its own in
+        place of the interrupt."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # no transaction left to roll back
+            raise
+
     def write_batch(self, run_id: int, articles: list[Article], errors: list[ReadError]) -> None:
         """Store a batch of articles and the errors met while building it, all or nothing."""
         columns: dict[str, list] = {c: [] for c in ARTICLE_COLUMNS}
@@ -202,14 +217,9 @@ class Store:
             d["extra"] = json.dumps(a.extra, ensure_ascii=False, default=str)
             for c in ARTICLE_COLUMNS:
                 columns[c].append(d[c])
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._insert("articles", pa.table(columns, schema=_ARROW_SCHEMA), replace=True)
             self._insert_errors(run_id, errors, "ingest")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def articles_to_extract(self, version: str, force: bool = False) -> list[tuple]:
         """English articles whose current text has not been extracted with this version."""
@@ -230,8 +240,7 @@ class Store:
     def write_extractions(self, done: list[tuple[str, str]], results: dict[str, list[dict]], version: str) -> None:
         """Replace the extraction results (table -> rows) of these articles, all or nothing."""
         ids = [d for d, _ in done]
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             for table, rows in results.items():
                 self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [ids])
                 self._insert(table, pa.Table.from_pylist(rows, schema=RESULT_SCHEMAS[table]))
@@ -239,32 +248,18 @@ class Store:
                 "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'done')",
                 [[d, h, version] for d, h in done],
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def replace_claims(self, rows: list[dict]) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self.con.execute("DELETE FROM claims")
             self._insert("claims", pa.Table.from_pylist(rows, schema=_CLAIMS_SCHEMA))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def replace_fused(self, events: list[dict], members: list[dict]) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self.con.execute("DELETE FROM fused_members")
             self.con.execute("DELETE FROM fused_events")
             self._insert("fused_events", pa.Table.from_pylist(events, schema=_FUSED_SCHEMA))
             self._insert("fused_members", pa.Table.from_pylist(members, schema=_FUSED_MEMBERS_SCHEMA))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def unknown_actors(self, limit: int = 100) -> list[tuple]:
         """Provisional actors seen in the articles, most mentioned first."""
