@@ -25,7 +25,7 @@ from .kb import KnowledgeBase, fold
 from .labels import person_nouns
 from .quotes import quote_at
 from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, plural_phrase,
-                      ref_for, register_extensions, slug)
+                      ref_for, register_extensions, sentences_back, slug)
 from .temporal import as_date, reference_date
 from .temporal import resolve as resolve_date
 
@@ -266,6 +266,7 @@ class EventExtractor:
         events: dict[tuple, Event] = {}
         for sent in doc.sents:
             matches = self._matches(sent)
+            at_protest = any(trig.type == "PROTEST" for _, trig in matches)  # read by the REPRESS rule
             demands = {_head(span).i for span, trig in matches if trig.type == "DEMAND"}
             warnings = {_head(span).i for span, trig in matches if trig.type == "THREATEN"}
             # what a demand asks for has not happened: "called on the council to support Guaidó"; what a
@@ -274,7 +275,8 @@ class EventExtractor:
                        if trig.type == "DEMAND" or not _requested(_head(span), demands)]
             matches = [(span, trig) for span, trig in matches if trig.type == "THREATEN" or not (
                 _requested(_clause_of(_head(span)), warnings) and self._status(_head(span), sent, span) == "planned")]
-            found = [ev for span, trig in matches for ev in self._events(doc, sent, span, trig, at, quotes, published)]
+            found = [ev for span, trig in matches
+                     for ev in self._events(doc, sent, span, trig, at, quotes, published, at_protest)]
             warned = any(_head(span).i in warnings and _head(span).lemma_.lower() in self.speech_verbs
                          for span, _ in matches)  # what a warning says is the threat, not an accusation
             if not warned and not any(ev.type == "ACCUSE" for ev in found):
@@ -320,7 +322,7 @@ class EventExtractor:
 
     # -- one trigger -> events ------------------------------------------------------
 
-    def _events(self, doc, sent, span, trig, at, quotes, published) -> Iterable[Event]:
+    def _events(self, doc, sent, span, trig, at, quotes, published, at_protest: bool = False) -> Iterable[Event]:
         head = _head(span)
         if trig.agent and not _acting(head):
             return []
@@ -429,7 +431,7 @@ class EventExtractor:
             # the foreign country the text was just speaking of ("his stance on Venezuela ... 'all options
             # are open,' Trump said"), else the article's country
             own = {s.country for s in sources}
-            since = self._sentence_before(doc, sent, 2)
+            since = sentences_back(doc, sent.start, 2)
             recent = [m.ref for m in self._mentions if m.ref.kind == "state" and m.ref.country not in own
                       and since <= m.token_start < head.i]
             focus = recent[-1].country if recent else self._focus()
@@ -437,7 +439,7 @@ class EventExtractor:
             if state is not None and focus not in own:
                 targets = [ref_for(state, "")]
         if spec.at_protest in self.kb and all(t.id.split(":")[-1] in ("people", "civilians") for t in targets) \
-                and any(m.type == "PROTEST" for _, m in self._matches(sent)):
+                and at_protest:
             # "police fired tear gas to disperse them", "14 people were shot dead during protests"
             victims = self.kb[spec.at_protest]
             targets = [group_ref(self.kb, victims, t.country, t.mention) for t in targets] or [
@@ -533,16 +535,6 @@ class EventExtractor:
             if holder or speaker:
                 sources, source_by_syntax = [holder or speaker], True
         return sources, source_by_syntax, targets, owners
-
-    @staticmethod
-    def _sentence_before(doc: Doc, sent: Span, back: int) -> int:
-        """The first token of the sentence `back` sentences before this one (or of the article)."""
-        start = sent.start
-        for _ in range(back):
-            if start == 0:
-                break
-            start = doc[start - 1].sent.start
-        return start
 
     def _refined_type(self, trig: Trigger, head: Token, s: ActorRef | None, t: ActorRef | None,
                       where_country: str | None, at, published) -> str:

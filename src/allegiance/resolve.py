@@ -467,15 +467,23 @@ def focus_country(mentions: list[Mention], doc: Doc) -> str | None:
                                  if m.ref.country and not m.ref.provisional))
 
 
+def sentences_back(doc: Doc, token: int, back: int) -> int:
+    """The first token of the sentence `back` sentences before the one holding `token` (or of the text)."""
+    start = doc[token].sent.start
+    for _ in range(back):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    return start
+
+
 def _recent_country(span: Span, state: _DocState) -> str | None:
     """The country last named as a place ("in Venezuela") or an owner ("Venezuela's president") in this
     sentence or the one before: where a generic group ("the opposition", "protesters") belongs when the
     text names no nationality for it. A country named as an actor ("the US urged the opposition")
     is not where the group is."""
     doc = span.doc
-    start = doc[span.start].sent.start
-    if start > 0:
-        start = doc[start - 1].sent.start
+    start = sentences_back(doc, span.start, 1)
 
     def placed(m: Mention) -> bool:
         root = doc[m.token_start:m.token_end].root
