@@ -34,6 +34,9 @@ STATUSES = ("occurred", "claimed", "planned", "negated")
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 #: Types whose target is the contender an actor stands with or against.
 _ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
+#: Prepositions whose object sets the time or circumstance of another act: whoever acts "after the
+#: coup" or "amid protests" is not the one who staged them.
+_SETTING_PREPS = ("after", "before", "since", "until", "following", "amid", "despite")
 #: Dependents that are part of an argument's name or description, searched for its actor.
 _NAME_DEPS = ("compound", "flat", "appos", "amod", "nmod", "poss", "npadvmod", "nummod", "det")
 
@@ -106,6 +109,15 @@ class TypeSpec:
     #: the group (knowledge-base id) it is done to at a protest when the text names nobody, or only
     #: "people": force used at a protest is used on the protesters
     at_protest: str | None = None
+    #: the PLOVER event when the act is intended, promised or offered, not done: PLOVER codes a
+    #: cooperative act in the future as a statement of intent (AGREE)
+    plover_when_planned: str | None = None
+    #: the PLOVER event when the act is announced on a condition ("will impose sanctions unless ..."):
+    #: a hostile act held over someone is a threat
+    plover_when_conditional: str | None = None
+    #: the type when a verb of stopping governs it (`cues.yaml` `arguments.stopping_verbs`): suspended aid
+    #: or broken-off talks reduce relations
+    when_stopped: str | None = None
 
 
 @dataclass
@@ -123,7 +135,8 @@ class Lexicon:
                            bool(s.get("speech_act")), bool(s.get("crisis")), s.get("default_target"),
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
                            s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"),
-                           s.get("by_own_forces"), bool(s.get("received")), s.get("at_protest"))
+                           s.get("by_own_forces"), bool(s.get("received")), s.get("at_protest"),
+                           s.get("plover_when_planned"), s.get("plover_when_conditional"), s.get("when_stopped"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -246,6 +259,7 @@ class EventExtractor:
         self.answering_verbs = set(cues["arguments"]["answering_verbs"])
         self.receiving_verbs = set(cues["arguments"]["receiving_verbs"])
         self.collective_nouns = set(cues["arguments"]["collective_nouns"])
+        self.stopping_verbs = set(cues["arguments"]["stopping_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -338,9 +352,7 @@ class EventExtractor:
         self._speaker = _quote_speaker(doc, quote)
         speaker = self._actor_of(reporter_tok, at, doc) if reporter_tok is not None else None
         speaker = speaker or self._speaker
-        base = head  # "extended offers of asylum to Snowden": the offer's place in the clause is the asylum's
-        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in self.light_nouns:
-            base = head.head.head
+        base = self._carrier(head)
         sources, source_by_syntax = self._sources(base, span, at, doc, self.lex.types[trig.type].received)
         targets = self._targets(base, span, trig, at, doc)
         found = self._phrase_arguments(trig, head, base, sources, source_by_syntax, targets, speaker, at, doc)
@@ -468,9 +480,43 @@ class EventExtractor:
                 etype = self._refined_type(trig, head, s, t, where_country, at, published)
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
                 conf *= 0.8 if nearest else 1.0
-                out.append(self._record(doc, sent, span, etype, (trig.plover if etype == trig.type else None),
+                plover = self._plover_by_status(etype, status, head) or (trig.plover if etype == trig.type else None)
+                out.append(self._record(doc, sent, span, etype, plover,
                                         trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
+
+    def _plover_by_status(self, etype: str, status: str, head: Token) -> str | None:
+        """PLOVER codes what is only intended or held over someone by what the saying does: a promised
+        aid is an agreement, a sanction announced "unless ..." a threat."""
+        spec = self.lex.types[etype]
+        if status != "planned":
+            return None
+        if spec.plover_when_conditional and self._on_condition(head):
+            return spec.plover_when_conditional
+        return spec.plover_when_planned
+
+    def _on_condition(self, head: Token) -> bool:
+        """Whether the act is made to hang on a condition: a clause opened by "if"/"unless" under it or
+        under the verbs that govern it ("would impose sanctions unless it halted ...")."""
+        for tok in self._governors(head):
+            for child in tok.children:
+                if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in child.children):
+                    return True
+        return False
+
+    def _carrier(self, head: Token) -> Token:
+        """The word whose place in the clause is the event's: the noun an adjective trigger qualifies
+        ("conducted joint patrols"), the light noun or the amount before "of"/"in" ("extended offers of
+        asylum to Snowden", "sent 50 tons of supplies", "granted $300 million in assistance")."""
+        if head.dep_ == "amod" and head.pos_ == "ADJ" and head.head.pos_ == "NOUN":
+            return head.head
+        if head.dep_ == "pobj" and head.head.lower_ in ("of", "in"):
+            holder = head.head.head
+            amount = holder.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL") or any(
+                c.dep_ == "nummod" for c in holder.children)
+            if holder.pos_ in ("NOUN", "NUM") and (amount or head.head.lower_ == "of" and holder.lemma_.lower() in self.light_nouns):
+                return holder
+        return head
 
     def _phrase_arguments(self, trig: Trigger, head: Token, base: Token, sources: list[ActorRef],
                           source_by_syntax: bool, targets: list[ActorRef], speaker: ActorRef | None, at, doc):
@@ -551,6 +597,8 @@ class EventExtractor:
             return spec.by_ruler  # the ruler's own country's coup: not Trump's "coups" in Venezuela
         if spec.when_plotted and self._plotted(head):
             return spec.when_plotted
+        if spec.when_stopped and head.dep_ == "dobj" and head.head.lemma_.lower() in self.stopping_verbs:
+            return spec.when_stopped
         if spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
                 {"MIL", "COP", "GOV"} & set(s.sectors) and any(
                 r.id == t.id for r in self._incumbent([s.country], at, published)):
@@ -1025,7 +1073,9 @@ class EventExtractor:
             # a light verb carries the event noun: "imposed sanctions", "held talks", "called for protests"
             if head.dep_ in ("dobj", "attr", "pobj", "nsubjpass", "conj"):
                 gov = head.head if head.dep_ != "pobj" else head.head.head
-                if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in self.not_agent_verbs:
+                # ... but not an event that only sets the time: "suspended aid after the coup"
+                setting = head.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPS
+                if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in self.not_agent_verbs and not setting:
                     clause = gov
                 else:
                     return [], False
@@ -1089,7 +1139,10 @@ class EventExtractor:
                 if child.i in range(span.start, span.end):
                     continue
                 if child.dep_ in ("dobj", "dative", "oprd") or (child.dep_ == "nsubjpass" and base.pos_ == "VERB"):
-                    found = self._with_conjuncts(child, at, doc)
+                    # a dative may be the preposition itself: "granted aid to Kyiv"
+                    found = self._with_conjuncts(child, at, doc) or [
+                        r for obj in child.children if child.pos_ == "ADP" and obj.dep_ == "pobj"
+                        for r in self._with_conjuncts(obj, at, doc)]
                     owner = next((c for c in child.children if c.dep_ == "poss"), None)
                     if not found and owner is not None and trig.type in _ALLEGIANCE_TYPES:
                         found = [r for r in [self._actor_of(owner, at, doc)] if r]  # "backed his call"
