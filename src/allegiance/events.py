@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,6 +78,9 @@ class Trigger:
     of_source: bool = False
     #: a direct object, when the verb has one, must be an actor: "fight imperialism" is a figure of speech
     actor_object: bool = False
+    #: the type when no target is of `target_kinds`: praise of a leader supports them, praise of a plan
+    #: approves it
+    otherwise: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,9 @@ class TypeSpec:
     #: the type when a verb of stopping governs it (`cues.yaml` `arguments.stopping_verbs`): suspended aid
     #: or broken-off talks reduce relations
     when_stopped: str | None = None
+    #: the type when what it accepts is a demand (`cues.yaml` `arguments.demand_nouns`): agreeing to the
+    #: strikers' demands is a concession
+    when_yielding: str | None = None
 
 
 @dataclass
@@ -136,7 +142,8 @@ class Lexicon:
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
                            s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"),
                            s.get("by_own_forces"), bool(s.get("received")), s.get("at_protest"),
-                           s.get("plover_when_planned"), s.get("plover_when_conditional"), s.get("when_stopped"))
+                           s.get("plover_when_planned"), s.get("plover_when_conditional"), s.get("when_stopped"),
+                           s.get("when_yielding"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -158,7 +165,10 @@ class Lexicon:
                                    e.get("plover"), bool(e.get("agent")), bool(e.get("to_people")),
                                    bool(e.get("intransitive")), tuple(e.get("target_kinds") or ()),
                                    bool(e.get("held")), bool(e.get("accused_owner")), bool(e.get("of_source")),
-                                   bool(e.get("actor_object")))
+                                   bool(e.get("actor_object")), e.get("otherwise"))
+                    for other in (trig.otherwise, *dict(trig.if_source).values()):
+                        if other is not None and other not in types:
+                            raise ValueError(f"{path}: {e['phrase']!r} names an unknown event type {other!r}")
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
@@ -260,6 +270,7 @@ class EventExtractor:
         self.receiving_verbs = set(cues["arguments"]["receiving_verbs"])
         self.collective_nouns = set(cues["arguments"]["collective_nouns"])
         self.stopping_verbs = set(cues["arguments"]["stopping_verbs"])
+        self.demand_nouns = set(cues["arguments"]["demand_nouns"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -414,9 +425,14 @@ class EventExtractor:
                 and head.head.head.pos_ in ("VERB", "NOUN") and trig.type == "PROTEST":
             return []  # "at the Caracas protest", "travelling to the rally": a setting for something else
         if trig.target_kinds:
-            targets = [t for t in targets if t.kind in trig.target_kinds]
-            if not targets:
+            kept = [t for t in targets if t.kind in trig.target_kinds]
+            if not kept and trig.otherwise:
+                trig = replace(trig, type=trig.otherwise, target_kinds=())
+                spec = self.lex.types[trig.type]
+            elif not kept:
                 return []
+            else:
+                targets = kept
         if trig.needs in ("target", "both") and not targets:
             return []
         nearest = False
@@ -599,6 +615,11 @@ class EventExtractor:
             return spec.when_plotted
         if spec.when_stopped and head.dep_ == "dobj" and head.head.lemma_.lower() in self.stopping_verbs:
             return spec.when_stopped
+        if spec.when_yielding and any(
+                (c.dep_ == "dobj" or c.dep_ == "pobj" and c.head.dep_ == "prep" and c.head.lower_ == "to")
+                and c.lemma_.lower() in self.demand_nouns for c in head.subtree if c.head.i in (head.i, *(
+                    p.i for p in head.children if p.dep_ == "prep"))):
+            return spec.when_yielding
         if spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
                 {"MIL", "COP", "GOV"} & set(s.sectors) and any(
                 r.id == t.id for r in self._incumbent([s.country], at, published)):

@@ -307,7 +307,8 @@ class ActorResolver:
             holders = self.kb.holders(title, country or state.focus, day)
             if len(holders) == 1 and not _plural(root):
                 return _mention(phrase, ref_for(holders[0], phrase.text), "role")
-            return None
+            if not _plural(root):
+                return None  # an office whose holder is unknown or in doubt names nobody for sure
         group = self.group_words.get(fold(root.lemma_)) or self.group_words.get(fold(root.text))
         if group is None:
             tail = " ".join(words.split()[-2:])
