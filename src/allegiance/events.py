@@ -118,6 +118,8 @@ class TypeSpec:
     #: the PLOVER event when the act is announced on a condition ("will impose sanctions unless ..."):
     #: a hostile act held over someone is a threat
     plover_when_conditional: str | None = None
+    #: the PLOVER event when the act is refused or denied: refusing to cooperate is a rejection (REJECT)
+    plover_when_negated: str | None = None
     #: the type when a verb of stopping governs it (`cues.yaml` `arguments.stopping_verbs`): suspended aid
     #: or broken-off talks reduce relations
     when_stopped: str | None = None
@@ -142,8 +144,8 @@ class Lexicon:
                            s.get("default_source"), s.get("against_civilians"), s.get("by_civilians"),
                            s.get("by_ruler"), s.get("when_plotted"), s.get("state_acts_through"),
                            s.get("by_own_forces"), bool(s.get("received")), s.get("at_protest"),
-                           s.get("plover_when_planned"), s.get("plover_when_conditional"), s.get("when_stopped"),
-                           s.get("when_yielding"))
+                           s.get("plover_when_planned"), s.get("plover_when_conditional"), s.get("plover_when_negated"),
+                           s.get("when_stopped"), s.get("when_yielding"))
             for name, s in yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8")).items()
         }
         by_first: dict[str, list[Trigger]] = {}
@@ -424,11 +426,12 @@ class EventExtractor:
         if head.pos_ == "NOUN" and head.dep_ == "pobj" and head.head.lower_ in ("at", "to", "near", "from") \
                 and head.head.head.pos_ in ("VERB", "NOUN") and trig.type == "PROTEST":
             return []  # "at the Caracas protest", "travelling to the rally": a setting for something else
+        approval = False  # what it is said of is a thing, not an actor: nobody is guessed as its target
         if trig.target_kinds:
             kept = [t for t in targets if t.kind in trig.target_kinds]
             if not kept and trig.otherwise:
-                trig = replace(trig, type=trig.otherwise, target_kinds=())
-                spec = self.lex.types[trig.type]
+                trig = replace(trig, type=trig.otherwise, target_kinds=(), needs=None, if_source=())
+                spec, approval = self.lex.types[trig.type], True
             elif not kept:
                 return []
             else:
@@ -440,7 +443,7 @@ class EventExtractor:
             targets = self._incumbent([s.country for s in sources], at, published)
         if not targets and spec.default_target == "ruler":
             targets = self._incumbent([where_country], at, published)
-        if not targets and spec.default_target in (None, "focus") and (sources or trig.weight >= 0.75):
+        if not targets and not approval and spec.default_target in (None, "focus") and (sources or trig.weight >= 0.75):
             exclude = {s.id for s in sources} | ({speaker.id} if speaker else set())
             targets = self._nearest(sent, head, at, exclude=exclude, after=True)
             if not targets and spec.speech_act and sources:  # "for Venezuela, I'm not ruling out ..."
@@ -493,7 +496,7 @@ class EventExtractor:
         targets = [t for t in targets if t.id not in acting]
         for s in sources or [None]:
             for t in targets or [None]:
-                etype = self._refined_type(trig, head, s, t, where_country, at, published)
+                etype = trig.type if approval else self._refined_type(trig, head, s, t, where_country, at, published)
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
                 conf *= 0.8 if nearest else 1.0
                 plover = self._plover_by_status(etype, status, head) or (trig.plover if etype == trig.type else None)
@@ -502,9 +505,11 @@ class EventExtractor:
         return out
 
     def _plover_by_status(self, etype: str, status: str, head: Token) -> str | None:
-        """PLOVER codes what is only intended or held over someone by what the saying does: a promised
-        aid is an agreement, a sanction announced "unless ..." a threat."""
+        """PLOVER codes what is only intended, refused or held over someone by what the saying does: a
+        promised aid is an agreement, a refused one a rejection, a sanction announced "unless ..." a threat."""
         spec = self.lex.types[etype]
+        if status == "negated":
+            return spec.plover_when_negated
         if status != "planned":
             return None
         if spec.plover_when_conditional and self._on_condition(head):
