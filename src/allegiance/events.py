@@ -34,9 +34,10 @@ STATUSES = ("occurred", "claimed", "planned", "negated")
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 #: Types whose target is the contender an actor stands with or against.
 _ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
-#: Prepositions whose object sets the time or circumstance of another act: whoever acts "after the
-#: coup" or "amid protests" is not the one who staged them.
-_SETTING_PREPS = ("after", "before", "since", "until", "following", "amid", "despite")
+#: Prepositions whose object sets the time, circumstance or topic of another act: whoever acts "after
+#: the coup", "amid protests" or protests "over the detention" is not the one who did it.
+_SETTING_PREPS = ("after", "before", "since", "until", "following", "amid", "despite", "over", "about",
+                  "regarding", "concerning")
 #: Dependents that are part of an argument's name or description, searched for its actor.
 _NAME_DEPS = ("compound", "flat", "appos", "amod", "nmod", "poss", "npadvmod", "nummod", "det")
 

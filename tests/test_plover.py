@@ -1,0 +1,113 @@
+"""PLOVER coding: the manual's readings of intent, refusal, conditions and approval, on texts written
+for the tests, and the share on a small PLOVER-style development set written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from allegiance.events import Lexicon
+from allegiance.kb import KnowledgeBase
+from allegiance.pipeline import Extractor
+
+DEV = Path(__file__).parent / "data" / "plover_dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def run():
+    extractor = Extractor(KnowledgeBase.load())
+    return lambda text: extractor.run(text, "t", "2020-06-01", "Test Outlet")[1]
+
+
+def _one(events, etype):
+    found = [e for e in events if e.type == etype]
+    assert len(found) == 1, [(e.type, e.trigger) for e in events]
+    return found[0]
+
+
+def test_a_promised_cooperative_act_is_an_agreement(run):
+    aid = _one(run("Japan will provide $2 billion in loans to Iraq."), "AID")
+    assert (aid.status, aid.plover["event"]) == ("planned", "AGREE")
+    assert (aid.source.id, aid.target.id) == ("JPN", "IRQ")
+    done = _one(run("Japan provided $2 billion in loans to Iraq."), "AID")
+    assert (done.status, done.plover["event"]) == ("occurred", "AID")
+
+
+def test_a_sanction_announced_on_a_condition_is_a_threat(run):
+    text = "The United States said it would impose new sanctions on Iran unless it halted enrichment."
+    sanction = _one(run(text), "SANCTION")
+    assert (sanction.status, sanction.plover["event"]) == ("planned", "THREATEN")
+    plain = _one(run("The United States will impose new sanctions on Iran."), "SANCTION")
+    assert plain.plover["event"] == "SANCTION"  # announced, but held over nobody
+
+
+def test_a_refused_cooperative_act_is_a_rejection(run):
+    allow = _one(run("Iran refused to allow inspectors into the military base."), "CONCEDE")
+    assert (allow.status, allow.plover["event"]) == ("negated", "REJECT")
+
+
+def test_stopped_aid_reduces_relations(run):
+    events = run("The United States suspended military aid to Egypt after the coup.")
+    sanction = _one(events, "SANCTION")
+    assert (sanction.source.id, sanction.target.id, sanction.plover["event"]) == ("USA", "EGY", "SANCTION")
+    # the coup only sets the time: whoever suspends aid after it did not stage it
+    assert all(e.source is None or e.source.id != "USA" for e in events if e.type == "COUP_ATTEMPT")
+
+
+def test_amounts_and_datives_place_aid(run):
+    granted = [e for e in run("Washington granted $300 million in military assistance to Kyiv.") if e.type == "AID"]
+    assert {(e.source.id, e.target.id) for e in granted} == {("USA", "UKR")}
+    sent = _one(run("The European Union sent 50 tons of medical supplies to Syria."), "AID")
+    assert (sent.source.id, sent.target.id) == ("eu", "SYR")
+
+
+def test_an_adjective_trigger_takes_the_place_of_its_noun(run):
+    joint = _one(run("French troops conducted joint patrols near the border."), "COOPERATE")
+    assert joint.source.id == "FRA:soldiers"
+
+
+def test_praise_of_a_plan_is_approval_and_of_a_leader_support(run):
+    plan = _one(run("The Arab League endorsed the peace plan on Monday."), "AGREE")
+    assert (plan.source.id, plan.target, plan.plover["event"]) == ("arab-league", None, "SUPPORT")
+    leader = _one(run("Canada praised Iván Duque on Monday."), "PLEDGE_LOYALTY")
+    assert (leader.source.id, leader.target.id, leader.plover["event"]) == ("CAN", "ivan-duque", "SUPPORT")
+
+
+def test_agreeing_to_a_demand_is_a_concession(run):
+    events = run("The government agreed to the strikers' demand for higher wages.")
+    assert _one(events, "CONCEDE").plover["event"] == "CONCEDE"
+    assert not [e for e in events if e.type == "AGREE"]
+
+
+def test_a_governments_protest_is_an_accusation(run):
+    events = run("Colombia protested to Venezuela over the detention of its citizens.")
+    assert ("COL", "VEN") in {(e.source.id, e.target.id) for e in events if e.type == "ACCUSE"}
+    assert not [e for e in events if e.type == "PROTEST"]
+
+
+def test_what_an_act_is_about_was_not_done_by_its_actor(run):
+    events = run("Iván Duque complained about the bombing of the embassy.")
+    assert all(e.source is None or e.source.id != "ivan-duque" for e in events if e.type == "ARMED_CLASH")
+
+
+def test_troops_sent_to_a_country_aid_it_and_to_a_border_mobilise(run):
+    assert _one(run("Russia sent troops to Syria in September."), "AID").target.id == "SYR"
+    assert _one(run("Russia sent troops to the border in September."), "MOBILIZE").source.id == "RUS"
+
+
+def test_an_unknown_type_in_a_trigger_file_is_an_error(tmp_path):
+    extra = tmp_path / "triggers.yaml"
+    extra.write_text("AGREE:\n  - {phrase: nod through, target_kinds: [person], otherwise: NODDING}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="NODDING"):
+        Lexicon.load(extra)
+
+
+def test_share_on_the_development_set_written_here(run):
+    """Regression floor on the PLOVER-style sentences written for development (tuned on, so not a
+    measure of quality on unseen text: that is the PLOVER gold standard in test_quality)."""
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    hits = sum(r["plover"] in {e.plover["event"] for e in run(r["text"])} for r in rows)
+    assert len(rows) == 137
+    assert hits / len(rows) >= 0.86
