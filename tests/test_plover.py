@@ -111,3 +111,17 @@ def test_share_on_the_development_set_written_here(run):
     hits = sum(r["plover"] in {e.plover["event"] for e in run(r["text"])} for r in rows)
     assert len(rows) == 177
     assert hits / len(rows) >= 0.86
+
+
+def test_an_event_word_naming_its_carrier_is_an_event(run):
+    package = _one(run("The United States announced a new aid package for Ukraine."), "AID")
+    assert (package.source.id, package.target.id) == ("USA", "UKR")
+    assert not [e for e in run("Aid workers were evacuated from the city.") if e.type == "AID"]
+
+
+def test_a_nationality_on_an_event_noun_is_its_state(run):
+    assert _one(run("A Russian aid convoy arrived in Donetsk on Tuesday."), "AID").source.id == "RUS"
+    # ... but a description before a name is of that name
+    [acc] = [e for e in run("Venezuelan dictator Nicolás Maduro is attempting to stage a coup, an "
+                            "opposition spokesman told reporters.") if e.trigger == "dictator"]
+    assert acc.target.id == "nicolas-maduro"

@@ -274,6 +274,7 @@ class EventExtractor:
         self.collective_nouns = set(cues["arguments"]["collective_nouns"])
         self.stopping_verbs = set(cues["arguments"]["stopping_verbs"])
         self.demand_nouns = set(cues["arguments"]["demand_nouns"])
+        self.carrier_nouns = set(cues["arguments"]["carrier_nouns"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -358,7 +359,8 @@ class EventExtractor:
             return []
         if trig.actor_object and any(c.dep_ == "dobj" and not self._with_conjuncts(c, at, doc) for c in head.children):
             return []
-        if len(span) == 1 and head.dep_ == "compound" and head.head.pos_ == "NOUN":
+        if len(span) == 1 and head.dep_ == "compound" and head.head.pos_ == "NOUN" and \
+                head.head.lemma_.lower() not in self.carrier_nouns:
             return []  # a modifier names a kind of thing, not an act: "protest forces", "aid workers"
 
         quote = next(((a, b) for a, b in quotes if a <= head.idx < b), None)
@@ -528,10 +530,12 @@ class EventExtractor:
 
     def _carrier(self, head: Token) -> Token:
         """The word whose place in the clause is the event's: the noun an adjective trigger qualifies
-        ("conducted joint patrols"), the light noun or the amount before "of"/"in" ("extended offers of
+        ("conducted joint patrols") or a compound trigger names ("an aid package"), the light noun or the amount before "of"/"in" ("extended offers of
         asylum to Snowden", "sent 50 tons of supplies", "granted $300 million in assistance")."""
         if head.dep_ == "amod" and head.pos_ == "ADJ" and head.head.pos_ == "NOUN":
             return head.head
+        if head.dep_ == "compound" and head.head.lemma_.lower() in self.carrier_nouns:
+            return head.head  # "announced an aid package for Ukraine"
         if head.dep_ == "pobj" and head.head.lower_ in ("of", "in"):
             holder = head.head.head
             amount = holder.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL") or any(
@@ -564,7 +568,10 @@ class EventExtractor:
             holder = (described[0] if described else None) or self._holder(head, at, doc) or speaker
             if holder is None:
                 return None  # the author's own description is a label, not an event
-            targets, sources, source_by_syntax = (described[1] if described else sources), [holder], True
+            named = self._actor_of(head.head, at, doc) if head.dep_ == "compound" else None
+            # a description before a name is of that name: "Venezuelan dictator Nicolás Maduro"
+            targets = described[1] if described else [named] if named else sources
+            sources, source_by_syntax = [holder], True
         if trig.content:
             if speaker is None:
                 return None
@@ -1091,6 +1098,11 @@ class EventExtractor:
                     "MIL", "COP", "GOV"} & set(a.sectors)] if child.dep_ in ("compound", "amod") else []
                 if len(groups) == 1:
                     return [group_ref(self.kb, groups[0], self._focus(), child.text)], True
+            for child in head.children:  # "Russian aid", "American sanctions": the state of that nationality
+                country = self.kb.demonym(child.text) if child.dep_ in ("amod", "compound") else None
+                state = self.kb.state(country) if country else None
+                if state is not None:
+                    return [ref_for(state, child.text)], True
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ == "by":
                     for obj in child.children:
