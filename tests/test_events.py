@@ -363,3 +363,16 @@ def test_a_foreign_threat_without_a_target_is_against_the_country_just_spoken_of
             "Juan Guaidó. “We seek a peaceful transition, but all options are open,” Trump said.")
     [e] = _find(run(text), "THREATEN")
     assert (e.source.id, e.target.id) == ("donald-trump", "VEN")
+
+
+def test_those_who_accuse_each_other_are_each_others_targets(run):
+    events = _find(run("Ethiopia and Eritrea blamed one another for the border clashes."), "ACCUSE")
+    assert {(e.source.id, e.target.id) for e in events} == {("ETH", "ERI"), ("ERI", "ETH")}
+    text = "Washington and Moscow accused each other of interference in the election."
+    assert {(e.source.id, e.target.id) for e in _find(run(text), "ACCUSE") if e.trigger == "accused"} == {
+        ("USA", "RUS"), ("RUS", "USA")}
+
+
+def test_an_actor_named_inside_the_subject_is_not_the_target(run):
+    text = "The United States and Latin-American neighbors in the Lima Group declined to recognize the outcome of the vote."
+    assert all(e.target is None or e.target.id != "lima-group" for e in _find(run(text), "RECOGNIZE"))

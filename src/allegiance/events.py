@@ -450,6 +450,8 @@ class EventExtractor:
             exclude = {s.id for s in sources} | ({speaker.id} if speaker else set())
             targets = self._nearest(sent, head, at, exclude=exclude, after=True)
             if not targets and spec.speech_act and sources:  # "for Venezuela, I'm not ruling out ..."
+                # ... but not one named inside the subject: "neighbors in the Lima Group declined to ..."
+                exclude |= self._in_subject(head, at)
                 targets = self._nearest(sent, head, at, exclude=exclude, after=False)
             nearest = bool(targets)
         if not sources and not trig.predicate and not _passive(base):  # a passive's subject is done to
@@ -497,8 +499,10 @@ class EventExtractor:
         # Maduro: Bolivia, Cuba ...", where the parse hangs the list on the target)
         acting = {s.id for s in sources if s is not None}
         targets = [t for t in targets if t.id not in acting]
+        if len(acting) > 1 and _reciprocal(base):  # "accused each other": each of them the others
+            targets = list(sources)
         for s in sources or [None]:
-            for t in targets or [None]:
+            for t in [t for t in targets if s is None or t.id != s.id] or [None]:
                 etype = trig.type if approval else self._refined_type(trig, head, s, t, where_country, at, published)
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
                 conf *= 0.8 if nearest else 1.0
@@ -796,6 +800,20 @@ class EventExtractor:
             if distance <= 20 and (best is None or distance < best[0]):
                 best = (distance, m.ref)
         return [best[1]] if best else []
+
+    @staticmethod
+    def _in_subject(head: Token, at) -> set[str]:
+        """The actors named anywhere in the subject of the clause the trigger is in (or of the clauses
+        above it through xcomp, conj, advcl): those acting and those they are described by."""
+        verb = head
+        for _ in range(4):
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                return {at[t.i].ref.id for t in subj.subtree if t.i in at}
+            if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        return set()
 
     def _described_as(self, head: Token, at, doc) -> tuple[ActorRef, list[ActorRef]] | None:
         """ "X described / called / considers Y('s rule) as Z": who says it, and of whom."""
@@ -1337,6 +1355,16 @@ class EventExtractor:
                     country = self.kb.demonym(ent.text)
                 return ent.text, country
         return None, None
+
+
+def _reciprocal(verb: Token) -> bool:
+    """Whether the verb's object, or the object of its preposition, is "each other" or "one another"."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")] + [
+        o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    return any((o.lower_ == "other" and any(d.lower_ == "each" for d in o.children)) or
+               (o.lower_ == "another" and any(d.lower_ == "one" for d in o.children)) or
+               o.lower_ in ("each", "one") and any(n.lower_ in ("other", "another") for n in o.rights)
+               for o in objects)
 
 
 def _match_at(doc: Doc, i: int, words: tuple[str, ...], limit: int) -> int | None:
