@@ -376,3 +376,13 @@ def test_those_who_accuse_each_other_are_each_others_targets(run):
 def test_an_actor_named_inside_the_subject_is_not_the_target(run):
     text = "The United States and Latin-American neighbors in the Lima Group declined to recognize the outcome of the vote."
     assert all(e.target is None or e.target.id != "lima-group" for e in _find(run(text), "RECOGNIZE"))
+
+
+def test_the_subject_of_a_gerund_after_a_preposition(run):
+    [aid] = _find(run("Bolivia joined Nicaragua in offering Edward Snowden asylum on Saturday."), "AID")
+    assert (aid.source.id, aid.target.name) == ("BOL", "Edward Snowden")
+    # ... is the object's when the phrase gives the reason, never the victim's in a passive
+    events = run("Iván Duque blasted Nicolás Maduro for trying to block the aid convoys.")
+    assert {e.source.id for e in events if e.trigger == "block"} == {"nicolas-maduro"}
+    events = run("Juan Guaidó spoke out after getting wounded during a shooting.")
+    assert all(e.source is None or e.source.id != "juan-guaido" for e in _find(events, "ARMED_CLASH"))

@@ -36,8 +36,8 @@ _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
 #: Prepositions whose object sets the time, circumstance or topic of another act: whoever acts "after
 #: the coup", "amid protests" or protests "over the detention" is not the one who did it.
-_SETTING_PREPS = ("after", "before", "since", "until", "following", "amid", "despite", "over", "about",
-                  "regarding", "concerning")
+_TOPIC_PREPS = ("over", "about", "regarding", "concerning")
+_SETTING_PREPS = ("after", "before", "since", "until", "following", "amid", "despite", *_TOPIC_PREPS)
 #: Dependents that are part of an argument's name or description, searched for its actor.
 _NAME_DEPS = ("compound", "flat", "appos", "amod", "nmod", "poss", "npadvmod", "nummod", "det")
 
@@ -1160,6 +1160,18 @@ class EventExtractor:
                 break  # who reports an event is not who does it
             if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
                 verb = verb.head
+                continue
+            if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX") and \
+                    verb.head.lower_ not in _TOPIC_PREPS and not _passive(verb) and verb.tag_ != "VBN":
+                # the subject of a gerund after a preposition is the main verb's ("joined Nicaragua in
+                # offering him asylum", "by imposing sanctions"), or its object's when it gives the reason
+                # ("blasted the administration for trying to block ...")
+                main = verb.head.head
+                obj = next((c for c in main.children if c.dep_ == "dobj"), None)
+                if verb.head.lower_ == "for" and obj is not None:
+                    refs = self._with_conjuncts(obj, at, doc)
+                    return refs, bool(refs)
+                verb = main
                 continue
             if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
                 if _passive(verb):
