@@ -386,3 +386,10 @@ def test_the_subject_of_a_gerund_after_a_preposition(run):
     assert {e.source.id for e in events if e.trigger == "block"} == {"nicolas-maduro"}
     events = run("Juan Guaidó spoke out after getting wounded during a shooting.")
     assert all(e.source is None or e.source.id != "juan-guaido" for e in _find(events, "ARMED_CLASH"))
+
+
+def test_whoever_meets_with_or_faces_an_act_is_its_target(run):
+    [acc] = _find(run("Nicolás Maduro's inauguration met with worldwide condemnation."), "ACCUSE")
+    assert (acc.source, acc.target.id) == (None, "nicolas-maduro")
+    [sanction] = _find(run("Cuba faced new sanctions in March."), "SANCTION")
+    assert sanction.target.id == "CUB" and (sanction.source is None or sanction.source.id != "CUB")

@@ -275,6 +275,7 @@ class EventExtractor:
         self.stopping_verbs = set(cues["arguments"]["stopping_verbs"])
         self.demand_nouns = set(cues["arguments"]["demand_nouns"])
         self.carrier_nouns = set(cues["arguments"]["carrier_nouns"])
+        self.undergoing_verbs = set(cues["arguments"]["undergoing_verbs"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -1222,6 +1223,12 @@ class EventExtractor:
                             refs += self._with_conjuncts(obj, at, doc) or self._protesters_of(obj, at)
         if not refs and any(c.dep_ == "dobj" for c in head.children):
             refs = _from_to_range(head, at, self._with_conjuncts, doc)  # "accused a variety of actors, from X to Y"
+        if not refs and head.pos_ == "NOUN":  # "the inauguration met with condemnation", "X faced sanctions"
+            gov = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "with" else (
+                head.head if head.dep_ == "dobj" else None)
+            if gov is not None and gov.lemma_.lower() in self.undergoing_verbs and not self.lex.types[trig.type].received:
+                subj = next((c for c in gov.children if c.dep_ == "nsubj"), None)
+                refs = self._with_conjuncts(subj, at, doc) if subj is not None else []
         if trig.type == "PROTEST":  # whom the protesters call on is whom they protest against
             refs = self._demanded_of(head, at, doc) or refs
         if trig.type == "DEMAND" and head.dep_ == "dobj" and head.head.lemma_.lower() in self.answering_verbs:
