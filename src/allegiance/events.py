@@ -154,14 +154,14 @@ class Lexicon:
         for path in (DATA / "triggers.yaml", *extra):
             spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
             for phrase in spec.pop("IGNORE", None) or []:
-                words = tuple(str(phrase).lower().split())
+                words = phrase_words(phrase)
                 ignore.setdefault(words[0], []).append(words)
             for etype, entries in spec.items():
                 if etype not in types:
                     raise ValueError(f"{path}: unknown event type {etype!r}")
                 for e in entries:
                     e = {"phrase": e} if isinstance(e, str) else e
-                    words = tuple(w.lower() for w in str(e["phrase"]).replace("’", "'").split())
+                    words = phrase_words(e["phrase"])
                     trig = Trigger(words, etype, e.get("pos"), e.get("needs"),
                                    tuple((e.get("if_source") or {}).items()), e.get("mode"), float(e.get("weight", 0.7)),
                                    bool(e.get("invert")), bool(e.get("predicate")), bool(e.get("content")),
@@ -182,6 +182,13 @@ class Lexicon:
             for key, words in section.items():
                 _check_words(words, f"cues.yaml {key}")
         return cls(types, by_first, cues, ignore)
+
+
+def phrase_words(phrase) -> tuple[str, ...]:
+    """A lexicon phrase as the words the tokenizer makes of it: lower-cased, with the hyphen inside a
+    word standing alone ("sit-in" is read as "sit - in", so it can match at all)."""
+    text = re.sub(r"(?<=\w)-(?=\w)", " - ", str(phrase).replace("’", "'").lower())
+    return tuple(text.split())
 
 
 def _check_words(words, where: str) -> None:
@@ -210,7 +217,7 @@ def hostile_terms() -> dict[str, tuple[tuple[str, ...], ...]]:
             for term in cat["terms"]:
                 if str(term).lower() in skip:
                     continue
-                words = tuple(str(term).lower().split())
+                words = phrase_words(term)
                 index.setdefault(words[0], []).append(words)
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
 
@@ -1131,6 +1138,8 @@ class EventExtractor:
             # a light verb carries the event noun: "imposed sanctions", "held talks", "called for protests"
             if head.dep_ in ("dobj", "attr", "pobj", "nsubjpass", "conj"):
                 gov = head.head if head.dep_ != "pobj" else head.head.head
+                if head.dep_ == "pobj" and head.head.lower_ in ("on", "under", "into") and gov.dep_ == "dobj":
+                    gov = gov.head  # "placed its units on combat readiness", "put him under arrest"
                 # ... but not an event that only sets the time: "suspended aid after the coup"
                 setting = head.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPS
                 if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in self.not_agent_verbs and not setting:
@@ -1223,6 +1232,10 @@ class EventExtractor:
                             refs += self._with_conjuncts(obj, at, doc) or self._protesters_of(obj, at)
         if not refs and any(c.dep_ == "dobj" for c in head.children):
             refs = _from_to_range(head, at, self._with_conjuncts, doc)  # "accused a variety of actors, from X to Y"
+        if not refs and head.dep_ == "pobj" and head.head.lower_ == "under":  # "put the journalist under arrest"
+            holder = head.head.head
+            obj = holder if holder.dep_ == "dobj" else next((c for c in holder.children if c.dep_ == "dobj"), None)
+            refs = self._with_conjuncts(obj, at, doc) if obj is not None else []
         if not refs and head.pos_ == "NOUN":  # "the inauguration met with condemnation", "X faced sanctions"
             gov = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "with" else (
                 head.head if head.dep_ == "dobj" else None)
@@ -1300,6 +1313,8 @@ class EventExtractor:
         for child in clause.children:
             if child.dep_ == "mark" and child.lower_ in self.conditionals:
                 return "planned"
+        if self._on_condition(head):  # a consequence is not yet done: "faced sanctions if it went ahead"
+            return "planned"
         return "occurred"
 
     @staticmethod
