@@ -266,6 +266,7 @@ class EventExtractor:
         self.plan_verbs = set(cues["planned"]["verbs"])
         self.plan_nouns = set(cues["planned"]["nouns"])
         self.conditionals = set(cues["planned"]["conditionals"])
+        self.conditions = set(cues["planned"]["conditions"])
         self.report_verbs = set(cues["reported"]["verbs"])
         self.report_phrases = [p.lower() for p in cues["reported"]["phrases"]]
         self.speech_verbs = self.report_verbs | set(cues["reported"]["speech_verbs"])
@@ -534,16 +535,14 @@ class EventExtractor:
     def _on_condition(self, head: Token) -> bool:
         """Whether the act is made to hang on a condition: a clause opened by "if"/"unless" under it or
         under the verbs that govern it ("would impose sanctions unless it halted ...")."""
-        for tok in self._governors(head):
-            for child in tok.children:
-                if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in child.children):
-                    return True
-        return False
+        return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.conditions for m in child.children)
+                   for tok in self._governors(head) for child in tok.children)
 
     def _carrier(self, head: Token) -> Token:
         """The word whose place in the clause is the event's: the noun an adjective trigger qualifies
-        ("conducted joint patrols") or a compound trigger names ("an aid package"), the light noun or the amount before "of"/"in" ("extended offers of
-        asylum to Snowden", "sent 50 tons of supplies", "granted $300 million in assistance")."""
+        ("conducted joint patrols") or a compound trigger names ("an aid package"), the light noun or
+        the amount before "of"/"in" ("extended offers of asylum to Snowden", "sent 50 tons of
+        supplies", "granted $300 million in assistance")."""
         if head.dep_ == "amod" and head.pos_ == "ADJ" and head.head.pos_ == "NOUN":
             return head.head
         if head.dep_ == "compound" and head.head.lemma_.lower() in self.carrier_nouns:
@@ -640,10 +639,7 @@ class EventExtractor:
             return spec.when_plotted
         if spec.when_stopped and head.dep_ == "dobj" and head.head.lemma_.lower() in self.stopping_verbs:
             return spec.when_stopped
-        if spec.when_yielding and any(
-                (c.dep_ == "dobj" or c.dep_ == "pobj" and c.head.dep_ == "prep" and c.head.lower_ == "to")
-                and c.lemma_.lower() in self.demand_nouns for c in head.subtree if c.head.i in (head.i, *(
-                    p.i for p in head.children if p.dep_ == "prep"))):
+        if spec.when_yielding and any(o.lemma_.lower() in self.demand_nouns for o in _objects(head, ("to",))):
             return spec.when_yielding
         if spec.by_own_forces and s is not None and t is not None and s.kind != "state" and \
                 {"MIL", "COP", "GOV"} & set(s.sectors) and any(
@@ -1391,14 +1387,19 @@ class EventExtractor:
         return None, None
 
 
+def _objects(verb: Token, preps: tuple[str, ...] | None = None) -> list[Token]:
+    """The verb's direct objects and the objects of its prepositions (of these only, when given)."""
+    return [c for c in verb.children if c.dep_ in ("dobj", "dative")] + [
+        o for p in verb.children if p.dep_ == "prep" and (preps is None or p.lower_ in preps)
+        for o in p.children if o.dep_ == "pobj"]
+
+
 def _reciprocal(verb: Token) -> bool:
     """Whether the verb's object, or the object of its preposition, is "each other" or "one another"."""
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")] + [
-        o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
-    return any((o.lower_ == "other" and any(d.lower_ == "each" for d in o.children)) or
-               (o.lower_ == "another" and any(d.lower_ == "one" for d in o.children)) or
-               o.lower_ in ("each", "one") and any(n.lower_ in ("other", "another") for n in o.rights)
-               for o in objects)
+    return any((o.lower_ == "other" and any(d.lower_ == "each" for d in o.children))
+               or (o.lower_ == "another" and any(d.lower_ == "one" for d in o.children))
+               or (o.lower_ in ("each", "one") and any(n.lower_ in ("other", "another") for n in o.rights))
+               for o in _objects(verb))
 
 
 def _match_at(doc: Doc, i: int, words: tuple[str, ...], limit: int) -> int | None:
