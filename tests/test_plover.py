@@ -109,7 +109,7 @@ def test_share_on_the_development_set_written_here(run):
     measure of quality on unseen text: that is the PLOVER gold standard in test_quality)."""
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
     hits = sum(r["plover"] in {e.plover["event"] for e in run(r["text"])} for r in rows)
-    assert len(rows) == 207
+    assert len(rows) == 237
     assert hits / len(rows) >= 0.86
 
 
@@ -141,3 +141,15 @@ def test_put_under_arrest_and_on_alert(run):
 def test_a_consequence_on_a_condition_has_not_happened(run):
     sanction = _one(run("Washington told Ankara it faced sanctions if it went ahead with the purchase."), "SANCTION")
     assert (sanction.status, sanction.plover["event"]) == ("planned", "THREATEN")
+
+
+def test_praise_of_a_deal_is_kept_beside_the_deal(run):
+    events = run("The United Nations applauded the peace deal between Ethiopia and Eritrea.")
+    assert "SUPPORT" in {e.plover["event"] for e in events if e.trigger == "applauded"}
+
+
+def test_a_diplomatic_protest_and_an_abduction(run):
+    acc = _one(run("Beijing lodged a formal protest with Tokyo over the visit."), "ACCUSE")
+    assert acc.source.id == "CHN"
+    kidnap = _one(run("Militants abducted 300 schoolgirls from their dormitory."), "ARREST")
+    assert kidnap.plover == {"event": "ASSAULT", "mode": "abduct", "context": "repression"}

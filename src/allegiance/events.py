@@ -1500,16 +1500,21 @@ def _acting(tok: Token) -> bool:
 
 
 def _most_informative(events: Iterable[Event]) -> list[Event]:
-    """Drop an event that another of the same type in the same sentence says more fully: "Venezuela ->
-    ?" beside "Venezuela -> Lopez", "? -> Maduro" beside "Guaidó -> Maduro", "? -> ?" beside any."""
+    """Drop an event that another of the same type (and PLOVER event) in the same sentence says more
+    fully: "Venezuela -> ?" beside "Venezuela -> Lopez", "? -> Maduro" beside "Guaidó -> Maduro", "? -> ?"
+    beside any. Praise of a deal (AGREE coded SUPPORT) is not said more fully by the deal itself."""
     events = list(events)
-    known = {(e.start, e.type, "s", e.source.id) for e in events if e.source and e.target}
-    known |= {(e.start, e.type, "t", e.target.id) for e in events if e.source and e.target}
-    named = {(e.start, e.type) for e in events if e.source or e.target}
+
+    def kind(e: Event) -> tuple:
+        return e.start, e.type, e.plover["event"]
+
+    known = {(*kind(e), "s", e.source.id) for e in events if e.source and e.target}
+    known |= {(*kind(e), "t", e.target.id) for e in events if e.source and e.target}
+    named = {kind(e) for e in events if e.source or e.target}
     return [e for e in events if not (
-        (e.source is None and e.target is not None and (e.start, e.type, "t", e.target.id) in known)
-        or (e.target is None and e.source is not None and (e.start, e.type, "s", e.source.id) in known)
-        or (e.source is None and e.target is None and (e.start, e.type) in named))]
+        (e.source is None and e.target is not None and (*kind(e), "t", e.target.id) in known)
+        or (e.target is None and e.source is not None and (*kind(e), "s", e.source.id) in known)
+        or (e.source is None and e.target is None and kind(e) in named))]
 
 
 def _clause_of(tok: Token) -> Token:
