@@ -153,3 +153,9 @@ def test_a_diplomatic_protest_and_an_abduction(run):
     assert acc.source.id == "CHN"
     kidnap = _one(run("Militants abducted 300 schoolgirls from their dormitory."), "ARREST")
     assert kidnap.plover == {"event": "ASSAULT", "mode": "abduct", "context": "repression"}
+
+
+def test_signing_is_support_and_a_promise_to_sign_an_agreement(run):
+    signed = {e.plover["event"] for e in run("Egypt and Israel signed a security accord in Cairo.") if e.trigger == "signed"}
+    will = {e.plover["event"] for e in run("Egypt and Israel will sign a security accord in Cairo.") if e.trigger == "sign"}
+    assert (signed, will) == ({"SUPPORT"}, {"AGREE"})
