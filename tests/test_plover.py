@@ -159,3 +159,10 @@ def test_signing_is_support_and_a_promise_to_sign_an_agreement(run):
     signed = {e.plover["event"] for e in run("Egypt and Israel signed a security accord in Cairo.") if e.trigger == "signed"}
     will = {e.plover["event"] for e in run("Egypt and Israel will sign a security accord in Cairo.") if e.trigger == "sign"}
     assert (signed, will) == ({"SUPPORT"}, {"AGREE"})
+
+
+def test_an_act_against_anyone_who_does_something_is_a_threat(run):
+    events = run("Serbia said it would cut diplomatic ties with any country that recognized Kosovo.")
+    assert _one(events, "SANCTION").plover["event"] == "THREATEN"
+    # the unnamed "any country that ..." recognizes Kosovo, not the speaker
+    assert all(e.source is None or e.source.id != "SRB" for e in events if e.type == "RECOGNIZE")

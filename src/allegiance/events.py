@@ -385,7 +385,10 @@ class EventExtractor:
             return []
         sources, source_by_syntax, targets, owners = found
         spec = self.lex.types[trig.type]
-        if not sources and spec.speech_act and speaker is not None:
+        # "any country that recognized ...": the unnamed one acts, not the speaker nor whoever is nearest
+        relative = next((c for c in base.children if c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who")
+                         and base.dep_ == "relcl"), None)
+        if not sources and spec.speech_act and speaker is not None and relative is None:
             sources, source_by_syntax = [speaker], True
         if not sources and not targets and trig.weight < 0.75 and not self._strong_alone(head, trig):
             return []  # a weak trigger with nobody acting is more often a figure of speech than an event
@@ -463,7 +466,7 @@ class EventExtractor:
                 exclude |= self._in_subject(head, at)
                 targets = self._nearest(sent, head, at, exclude=exclude, after=False)
             nearest = bool(targets)
-        if not sources and not trig.predicate and not _passive(base):  # a passive's subject is done to
+        if not sources and not trig.predicate and not _passive(base) and relative is None:  # a passive's subject is done to
             subject = next((c for c in base.children if c.dep_ == "nsubj"), None)
             # an unresolved "he" is a person, an unresolved "it" or "they" is not
             word = subject.lower_ if subject is not None else ""
@@ -534,9 +537,13 @@ class EventExtractor:
 
     def _on_condition(self, head: Token) -> bool:
         """Whether the act is made to hang on a condition: a clause opened by "if"/"unless" under it or
-        under the verbs that govern it ("would impose sanctions unless it halted ...")."""
+        under the verbs that govern it ("would impose sanctions unless it halted ..."), or whoever it is
+        done to is anyone who does something ("would cut ties with any country that recognized ...")."""
+        chain = self._governors(head)
         return any(child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.conditions for m in child.children)
-                   for tok in self._governors(head) for child in tok.children)
+                   for tok in chain for child in tok.children) or any(
+            d.lower_ in ("anyone", "anybody") or d.lower_ == "any" and d.head.dep_ in ("dobj", "pobj")
+            for d in head.subtree)  # "would cut ties with any country that ..."
 
     def _carrier(self, head: Token) -> Token:
         """The word whose place in the clause is the event's: the noun an adjective trigger qualifies
