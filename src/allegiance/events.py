@@ -1513,7 +1513,7 @@ def _most_informative(events: Iterable[Event]) -> list[Event]:
     events = list(events)
 
     def kind(e: Event) -> tuple:
-        return e.start, e.type, e.plover["event"]
+        return e.start, e.type, e.plover.get("event")
 
     known = {(*kind(e), "s", e.source.id) for e in events if e.source and e.target}
     known |= {(*kind(e), "t", e.target.id) for e in events if e.source and e.target}
