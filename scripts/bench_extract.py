@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
-import json
 import os
 import tempfile
 import threading

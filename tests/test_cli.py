@@ -170,3 +170,20 @@ def test_actors_search(tmp_path):
     assert res.returncode == 0
     first = res.stdout.splitlines()[4]  # title, top rule, header, rule, first row
     assert "vladimir-padrino-lopez" in first and "defence minister (VEN) 2014-10-24" in res.stdout
+
+
+def test_a_users_trigger_file_adds_events_and_a_bad_one_is_a_clear_error(tmp_path):
+    text = tmp_path / "pots.txt"
+    text.write_text("Thousands joined a cacerolazo in Caracas on Friday.\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    assert run("ingest", text, "--db", db, "-q").returncode == 0
+    assert run("export", "events", "--db", db).stdout.strip() == ""  # the built-in lexicon lacks the word
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("PROTEST:\n  - {phrase: cacerolazo, weight: 0.85}\n", encoding="utf-8")
+    assert run("extract", "--db", db, "--force", "--triggers", mine, "-q").returncode == 0
+    [event] = [json.loads(line) for line in run("export", "events", "--db", db).stdout.splitlines()]
+    assert (event["type"], event["trigger"], event["location"]) == ("PROTEST", "cacerolazo", "Caracas")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("PROTEST: nope\n", encoding="utf-8")
+    res = run("extract", "--db", db, "--triggers", bad)
+    assert res.returncode == 1 and "bad.yaml: PROTEST must list phrases" in res.stderr

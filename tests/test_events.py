@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.events import Lexicon, crisis_types
+from allegiance.event_lexicon import Lexicon, crisis_types
 from allegiance.kb import KnowledgeBase
 from allegiance.pipeline import Extractor
 

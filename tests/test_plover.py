@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.events import Lexicon
+from allegiance.event_lexicon import Lexicon
 from allegiance.kb import KnowledgeBase
 from allegiance.pipeline import Extractor
 

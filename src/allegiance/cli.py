@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import __version__
 from .clean import Furniture
+from .event_lexicon import Lexicon
 from .export import EXPORTS, FORMATS, ExportError, export
 from .ingest import ArticleBuilder, IngestSummary, ingest
 from .kb import ENV_VAR, KBError, KnowledgeBase
@@ -42,6 +44,12 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.", sh
 KbOption = Annotated[
     list[Path] | None,
     typer.Option("--kb", help=f"Extra actor knowledge-base file (YAML), merged over the built-in one; also ${ENV_VAR}."),
+]
+
+
+TriggersOption = Annotated[
+    list[Path] | None,
+    typer.Option("--triggers", help="Extra event trigger file (YAML, the layout of data/events/triggers.yaml), added to the built-in one."),
 ]
 
 
@@ -71,6 +79,7 @@ def ingest_cmd(
     furniture: Annotated[list[Path] | None, typer.Option(help="Extra site-furniture patterns (YAML).")] = None,
     outlets: Annotated[list[Path] | None, typer.Option(help="Extra known outlets (YAML).")] = None,
     kb: KbOption = None,
+    triggers: TriggersOption = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only store articles; run `allegiance extract` later.")] = False,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only.")] = False,
@@ -81,6 +90,7 @@ def ingest_cmd(
     except (OSError, ValueError) as exc:
         raise _fatal(f"cannot load pattern files: {exc}") from exc
     knowledge = None if no_extract else _load_kb(kb)
+    lexicon = None if no_extract else _load_lexicon(triggers)
     try:
         store = Store(db)
     except StoreError as exc:
@@ -106,7 +116,7 @@ def ingest_cmd(
         stored = store.count_articles()
         extracted = None
         if knowledge is not None and not summary.interrupted:
-            extracted = _run_extract(store, knowledge, False, processes, quiet)
+            extracted = _run_extract(store, knowledge, False, processes, quiet, lexicon)
     for e in summary.errors:
         err.print(f"[red]failed[/] {e.where}: {e.reason}", highlight=False, soft_wrap=True)
     if not quiet:
@@ -134,13 +144,24 @@ def _find_actor(knowledge: KnowledgeBase, name: str) -> str:
     return hits[0][0].id
 
 
-def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int | None, quiet: bool) -> ExtractSummary:
+def _load_lexicon(files: list[Path] | None) -> Lexicon | None:
+    """The event lexicon with the user's trigger files added, or None for the built-in one."""
+    if not files:
+        return None
+    try:
+        return Lexicon.load(*files)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise _fatal(f"cannot load trigger file: {exc}") from exc
+
+
+def _run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int | None, quiet: bool,
+                 lexicon: Lexicon | None = None) -> ExtractSummary:
     with Progress(
         TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
         TimeRemainingColumn(), console=err, disable=quiet, transient=True,
     ) as bar:
         task = bar.add_task("extract", total=None)
-        extractor = Extractor(knowledge)
+        extractor = Extractor(knowledge, lexicon=lexicon)
         return extract(store, extractor, force=force, processes=processes, on_article=lambda _: bar.advance(task))
 
 
@@ -157,12 +178,14 @@ def _print_extract(summary: ExtractSummary) -> None:
 def extract_cmd(
     db: DbOption = Path(DEFAULT_DB),
     kb: KbOption = None,
+    triggers: TriggersOption = None,
     force: Annotated[bool, typer.Option("--force", help="Redo articles already extracted.")] = False,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Run the extraction stages over stored articles (resumable; skips work already done)."""
     knowledge = _load_kb(kb)
+    lexicon = _load_lexicon(triggers)
     if not db.exists():
         raise _fatal(f"no database at {db}; run `allegiance ingest` first")
     try:
@@ -171,7 +194,7 @@ def extract_cmd(
         raise _fatal(str(exc)) from exc
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill stops as cleanly as Ctrl-C
     with store:
-        summary = _run_extract(store, knowledge, force, processes, quiet)
+        summary = _run_extract(store, knowledge, force, processes, quiet, lexicon)
     if not quiet:
         _print_extract(summary)
     if summary.interrupted:
@@ -351,6 +374,7 @@ def eval_cmd(
     corpus: Annotated[list[Path], typer.Argument(help="The articles the gold annotates (files or folders).")],
     gold: Annotated[list[Path], typer.Option("--gold", help="Gold folder (events.jsonl, quotes.jsonl, labels.jsonl); repeatable.")],
     kb: KbOption = None,
+    triggers: TriggersOption = None,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
@@ -360,7 +384,8 @@ def eval_cmd(
     for g in gold:
         if not g.is_dir():
             raise _fatal(f"no gold folder at {g}")
-    report = evaluate(gold, corpus, tuple(kb or ()), processes=processes).as_dict()
+    _load_lexicon(triggers)  # a bad file is a clear error before any work
+    report = evaluate(gold, corpus, tuple(kb or ()), processes=processes, trigger_files=tuple(triggers or ())).as_dict()
     if as_json:
         print(json.dumps(report, indent=2))
         return

@@ -22,7 +22,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .clean import strip_inline_teasers
-from .events import crisis_types
+from .event_lexicon import Lexicon, crisis_types
 from .ingest import ingest
 from .kb import KnowledgeBase, fold
 from .pipeline import Extractor, extract
@@ -149,18 +149,21 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 @contextmanager
-def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int | None = None) -> Iterator[Store]:
+def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int | None = None,
+              lexicon: Lexicon | None = None) -> Iterator[Store]:
     """A temporary store holding the corpus, ingested and extracted exactly as a user's would be."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.duckdb") as store:
         ingest(corpus, store)
-        extract(store, Extractor(kb), processes=processes)
+        extract(store, Extractor(kb, lexicon=lexicon), processes=processes)
         yield store
 
 
-def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int | None = None) -> Report:
+def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int | None = None,
+             trigger_files: tuple = ()) -> Report:
     kb = KnowledgeBase.load(*kb_files)
+    lexicon = Lexicon.load(*trigger_files) if trigger_files else None
     report = Report()
-    with extracted(corpus, kb, processes) as store:
+    with extracted(corpus, kb, processes, lexicon) as store:
         texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
         rows = store.con.execute(
             'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '

@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .kb import KnowledgeBase, fold
-from .labels import loaded_terms
 from .store import Store
 
 #: Sectors that make an actor part of the government camp of its country, or of the opposition.

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from . import claims, fusion
+from .event_lexicon import Lexicon
 from .events import Event, EventExtractor
 from .kb import KnowledgeBase
 from .labels import Label, LabelExtractor
@@ -49,14 +50,14 @@ class ExtractSummary:
 class Extractor:
     """The parser and the extraction components, built once per command."""
 
-    def __init__(self, kb: KnowledgeBase, nlp: Language | None = None):
+    def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None):
         register_extensions()
         self.nlp = nlp or load_pipeline()
         self.kb = kb
         self.actors = ActorResolver(self.nlp, kb)
         self.quotes = QuoteExtractor()
         self.labels = LabelExtractor(kb)
-        self.events = EventExtractor(kb)
+        self.events = EventExtractor(kb, lexicon)
 
     def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None):
         """Every stage on one text: the Doc (with mentions and quotations) and its events."""

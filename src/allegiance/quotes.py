@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .kb import fold
 from .nlp import text_of
