@@ -31,10 +31,6 @@ STATUSES = ("occurred", "claimed", "planned", "negated")
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 #: Types whose target is the contender an actor stands with or against.
 _ALLEGIANCE_TYPES = ("DEFECT", "PLEDGE_LOYALTY", "RECOGNIZE")
-#: Prepositions whose object sets the time, circumstance or topic of another act: whoever acts "after
-#: the coup", "amid protests" or protests "over the detention" is not the one who did it.
-_TOPIC_PREPS = ("over", "about", "regarding", "concerning")
-_SETTING_PREPS = ("after", "before", "since", "until", "following", "amid", "despite", *_TOPIC_PREPS)
 #: Dependents that are part of an argument's name or description, searched for its actor.
 _NAME_DEPS = ("compound", "flat", "appos", "amod", "nmod", "poss", "npadvmod", "nummod", "det")
 
@@ -97,6 +93,8 @@ class EventExtractor:
         self.demand_nouns = set(cues["arguments"]["demand_nouns"])
         self.carrier_nouns = set(cues["arguments"]["carrier_nouns"])
         self.undergoing_verbs = set(cues["arguments"]["undergoing_verbs"])
+        self.setting_preps = set(cues["arguments"]["setting_preps"])
+        self.topic_preps = set(cues["arguments"]["topic_preps"])
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -957,7 +955,7 @@ class EventExtractor:
                 if head.dep_ == "pobj" and head.head.lower_ in ("on", "under", "into") and gov.dep_ == "dobj":
                     gov = gov.head  # "placed its units on combat readiness", "put him under arrest"
                 # ... but not an event that only sets the time: "suspended aid after the coup"
-                setting = head.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPS
+                setting = head.dep_ == "pobj" and head.head.lower_ in self.setting_preps | self.topic_preps
                 if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in self.not_agent_verbs and not setting:
                     clause = gov
                 else:
@@ -988,7 +986,7 @@ class EventExtractor:
                 verb = verb.head
                 continue
             if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX") and \
-                    verb.head.lower_ not in _TOPIC_PREPS and not _passive(verb) and verb.tag_ != "VBN":
+                    verb.head.lower_ not in self.topic_preps and not _passive(verb) and verb.tag_ != "VBN":
                 # the subject of a gerund after a preposition is the main verb's ("joined Nicaragua in
                 # offering him asylum", "by imposing sanctions"), or its object's when it gives the reason
                 # ("blasted the administration for trying to block ...")
