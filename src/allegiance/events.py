@@ -93,8 +93,8 @@ class EventExtractor:
         self.demand_nouns = set(cues["arguments"]["demand_nouns"])
         self.carrier_nouns = set(cues["arguments"]["carrier_nouns"])
         self.undergoing_verbs = set(cues["arguments"]["undergoing_verbs"])
-        self.setting_preps = set(cues["arguments"]["setting_preps"])
         self.topic_preps = set(cues["arguments"]["topic_preps"])
+        self.setting_preps = set(cues["arguments"]["setting_preps"]) | self.topic_preps
         self._speaker: ActorRef | None = None  # who is speaking in the quotation being read
         self._reference: dt.date | None = None  # the day the article being read speaks from
         self._mentions: list[Mention] = []  # the article's actor mentions, each once
@@ -955,7 +955,7 @@ class EventExtractor:
                 if head.dep_ == "pobj" and head.head.lower_ in ("on", "under", "into") and gov.dep_ == "dobj":
                     gov = gov.head  # "placed its units on combat readiness", "put him under arrest"
                 # ... but not an event that only sets the time: "suspended aid after the coup"
-                setting = head.dep_ == "pobj" and head.head.lower_ in self.setting_preps | self.topic_preps
+                setting = head.dep_ == "pobj" and head.head.lower_ in self.setting_preps
                 if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in self.not_agent_verbs and not setting:
                     clause = gov
                 else:
