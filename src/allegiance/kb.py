@@ -172,6 +172,8 @@ class KnowledgeBase:
         self.national: dict[tuple[str, str], str] = {}
         self.titles: set[str] = set()
         self._choices: dict[str, str] = {}
+        #: fuzzy lookups already made: the same unknown names recur in every article of a crisis
+        self._fuzzy_seen: dict[tuple[str, float], str | None] = {}
 
     # -- loading ----------------------------------------------------------------
 
@@ -231,6 +233,7 @@ class KnowledgeBase:
                 else:
                     self._aliases[key].add(actor.id)
                 self._choices.setdefault(key, actor.id)
+                self._fuzzy_seen.clear()  # a new name may be the better match
             for m in actor.metonyms:
                 self.metonyms.setdefault(fold(m), actor.id)
             for d in actor.demonyms:
@@ -309,8 +312,11 @@ class KnowledgeBase:
         key = fold(text)
         if len(key) < 4:
             return None
-        hit = process.extractOne(key, self._choices.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
-        return self.actors[self._choices[hit[0]]] if hit else None
+        if (key, cutoff) not in self._fuzzy_seen:
+            hit = process.extractOne(key, self._choices.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+            self._fuzzy_seen[key, cutoff] = self._choices[hit[0]] if hit else None
+        found = self._fuzzy_seen[key, cutoff]
+        return self.actors[found] if found is not None else None
 
     def search(self, query: str, limit: int = 20) -> list[tuple[Actor, float]]:
         """Actors for a free-text query, best first (for `allegiance actors QUERY`)."""
