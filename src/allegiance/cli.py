@@ -384,8 +384,8 @@ def eval_cmd(
     for g in gold:
         if not g.is_dir():
             raise _fatal(f"no gold folder at {g}")
-    _load_lexicon(triggers)  # a bad file is a clear error before any work
-    report = evaluate(gold, corpus, tuple(kb or ()), processes=processes, trigger_files=tuple(triggers or ())).as_dict()
+    lexicon = _load_lexicon(triggers)  # a bad file is a clear error before any work
+    report = evaluate(gold, corpus, tuple(kb or ()), processes=processes, lexicon=lexicon).as_dict()
     if as_json:
         print(json.dumps(report, indent=2))
         return

@@ -159,9 +159,8 @@ def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int | None = Non
 
 
 def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int | None = None,
-             trigger_files: tuple = ()) -> Report:
+             lexicon: Lexicon | None = None) -> Report:
     kb = KnowledgeBase.load(*kb_files)
-    lexicon = Lexicon.load(*trigger_files) if trigger_files else None
     report = Report()
     with extracted(corpus, kb, processes, lexicon) as store:
         texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())

@@ -324,17 +324,19 @@ class EventExtractor:
         targets = [t for t in targets if t.id not in acting]
         if len(acting) > 1 and _reciprocal(base):  # "accused each other": each of them the others
             targets = list(sources)
+        conditional = status == "planned" and self._on_condition(head)  # once per trigger, not per record
         for s in sources or [None]:
             for t in [t for t in targets if s is None or t.id != s.id] or [None]:
                 etype = trig.type if approval else self._refined_type(trig, head, s, t, where_country, at, published)
                 conf = trig.weight * (1.0 if source_by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
                 conf *= 0.8 if nearest else 1.0
-                plover = self._plover_by_status(etype, status, head) or (trig.plover if etype == trig.type else None)
+                plover = self._plover_by_status(etype, status, conditional) or (
+                    trig.plover if etype == trig.type else None)
                 out.append(self._record(doc, sent, span, etype, plover,
                                         trig.mode, s, t, status, attributed, when, (where, where_country), conf))
         return out
 
-    def _plover_by_status(self, etype: str, status: str, head: Token) -> str | None:
+    def _plover_by_status(self, etype: str, status: str, conditional: bool) -> str | None:
         """PLOVER codes what is only intended, refused or held over someone by what the saying does: a
         promised aid is an agreement, a refused one a rejection, a sanction announced "unless ..." a threat."""
         spec = self.lex.types[etype]
@@ -342,7 +344,7 @@ class EventExtractor:
             return spec.plover_when_negated
         if status != "planned":
             return None
-        if spec.plover_when_conditional and self._on_condition(head):
+        if spec.plover_when_conditional and conditional:
             return spec.plover_when_conditional
         return spec.plover_when_planned
 

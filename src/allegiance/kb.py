@@ -222,6 +222,7 @@ class KnowledgeBase:
                 )
 
     def _index(self) -> None:
+        self._fuzzy_seen.clear()  # new names may be better matches than those remembered
         for actor in self.actors.values():
             for name in actor.names():
                 key = fold(name)
@@ -233,7 +234,6 @@ class KnowledgeBase:
                 else:
                     self._aliases[key].add(actor.id)
                 self._choices.setdefault(key, actor.id)
-                self._fuzzy_seen.clear()  # a new name may be the better match
             for m in actor.metonyms:
                 self.metonyms.setdefault(fold(m), actor.id)
             for d in actor.demonyms:
