@@ -23,10 +23,10 @@ from pathlib import Path
 
 import spacy
 
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.nlp import MODEL
-from allegiance.pipeline import Extractor, extract
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.parsing.nlp import MODEL
+from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from allegiance.ingest import ingest
+from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from allegiance.evaluate import Report, _read_jsonl, _score_quotes, evaluate
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.nlp import load_pipeline
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.evaluation.evaluate import Report, _read_jsonl, _score_quotes, evaluate
+from allegiance.parsing.nlp import load_pipeline
+from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

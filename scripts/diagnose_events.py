@@ -11,8 +11,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from allegiance.evaluate import _overlap, _read_jsonl, extracted, locate
-from allegiance.kb import KnowledgeBase
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.evaluation.evaluate import _overlap, _read_jsonl, extracted, locate
 
 
 def main() -> None:

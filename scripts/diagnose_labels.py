@@ -10,8 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from allegiance.evaluate import _read_jsonl, extracted, label_match, same_actor
-from allegiance.kb import KnowledgeBase
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.evaluation.evaluate import (
+    _read_jsonl,
+    extracted,
+    label_match,
+    same_actor,
+)
 
 
 def main() -> None:

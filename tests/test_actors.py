@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from allegiance.kb import KBError, KnowledgeBase, fold
-from allegiance.nlp import load_pipeline
-from allegiance.resolve import ActorResolver, antecedent
+from allegiance.actors.kb import KBError, KnowledgeBase, fold
+from allegiance.actors.resolve import ActorResolver, antecedent
+from allegiance.parsing.nlp import load_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_a_generic_group_belongs_where_the_text_just_placed_it(resolver):
 
 
 def test_the_headline_country_weighs_more_than_a_count_of_foreign_officials(resolver):
-    from allegiance.resolve import focus_country
+    from allegiance.actors.resolve import focus_country
     text = "Venezuela braces for new protests\n\nCrowds gathered in Caracas on Monday. Later, Trump, Pompeo and Bolton spoke."
     doc = resolve(resolver, text)
     assert focus_country(doc._.actor_mentions, doc) == "VEN"

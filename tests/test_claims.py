@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from allegiance.claims import Claim, answers, group, stance
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.analysis.claims import Claim, answers, group, stance
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.reading.ingest import ingest
 
 
 def _claim(i, doc, speaker, text, context="", start=None):
@@ -61,7 +61,7 @@ def test_demo_corpus_holds_the_dispute_over_the_flight(shared, store):
 def test_claimed_events_link_to_their_claim(shared, store, tmp_path):
     import json
 
-    from allegiance.export import export
+    from allegiance.outputs.export import export
 
     ingest([shared / "corpus" / "seeds"], store)
     extract(store, Extractor(KnowledgeBase.load()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from allegiance.clean import clean, is_dateline, normalise
+from allegiance.reading.clean import clean, is_dateline, normalise
 
 
 def test_no_listed_boilerplate_survives_in_the_seeds(seeds, seed_gold):

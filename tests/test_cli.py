@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from allegiance.export import EXPORTS
+from allegiance.outputs.export import EXPORTS
 
 BIN = Path(sys.executable).parent / "allegiance"
 
@@ -32,7 +33,10 @@ def demo_db(tmp_path_factory, shared) -> Path:
     db = tmp_path_factory.mktemp("cli") / "demo.duckdb"
     res = run("ingest", shared / "corpus", "--db", db)
     assert res.returncode == 0, res.stderr
-    assert "ingested (new)" in res.stdout and "27" in res.stdout
+    corpus = shared / "corpus"
+    expected = len(list((corpus / "seeds").glob("*.txt"))) + sum(
+        sum(1 for line in f.read_text(encoding="utf-8").splitlines() if line.strip()) for f in corpus.glob("*.jsonl"))
+    assert re.search(rf"ingested \(new\)\s+│\s+{expected}\s+│", res.stdout), res.stdout
     return db
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.event_lexicon import Lexicon, crisis_types
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.event_lexicon import Lexicon, crisis_types
+from allegiance.extraction.pipeline import Extractor
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +79,9 @@ def test_the_readme_record_is_what_export_writes(shared, store, tmp_path):
     import json
     import re
 
-    from allegiance.export import export
-    from allegiance.ingest import ingest
-    from allegiance.pipeline import extract
+    from allegiance.extraction.pipeline import extract
+    from allegiance.outputs.export import export
+    from allegiance.reading.ingest import ingest
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("One sentence of the seed article", 1)[1]
@@ -283,8 +283,8 @@ def test_the_medium_of_a_statement_is_no_actor(run):
 def test_a_partial_record_beside_a_fuller_one_goes():
     from dataclasses import replace
 
-    from allegiance.events import Event, _most_informative
-    from allegiance.resolve import ActorRef
+    from allegiance.actors.resolve import ActorRef
+    from allegiance.extraction.events import Event, _most_informative
 
     def ref(i):
         return ActorRef(i, i, i, "state", i, [])

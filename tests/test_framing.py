@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.framing import camp, coup_attribution, labels_by_outlet, loaded_rates, quote_shares
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.analysis.framing import (
+    camp,
+    coup_attribution,
+    labels_by_outlet,
+    loaded_rates,
+    quote_shares,
+)
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 BIN = Path(sys.executable).parent / "allegiance"

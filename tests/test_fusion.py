@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from allegiance.allegiances import allegiances, indicators
-from allegiance.fusion import fuse
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.analysis.allegiances import allegiances, indicators
+from allegiance.analysis.fusion import fuse
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.reading.ingest import ingest
 
 STORY = ("Colombia Recognises Guaidó\n\n"
          "Colombia recognized Juan Guaidó as interim president of Venezuela on Wednesday, the foreign ministry said. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from allegiance.ingest import ingest
+from allegiance.reading.ingest import ingest
 
 
 def _rows(store, sql, params=()):

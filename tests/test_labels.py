@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from allegiance.kb import KnowledgeBase
-from allegiance.labels import LabelExtractor
-from allegiance.pipeline import Extractor
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.labels import LabelExtractor
+from allegiance.extraction.pipeline import Extractor
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from allegiance.clean import clean
-from allegiance.metadata import infer, parse_date
-from allegiance.nlp import looks_like_person
+from allegiance.parsing.nlp import looks_like_person
+from allegiance.reading.clean import clean
+from allegiance.reading.metadata import infer, parse_date
 
 
 def test_seed_titles_authors_and_dates(seeds, seed_gold):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from allegiance import pipeline
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction import pipeline
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 TABLES = {"events": "event_id", "quotes": "quote_id", "labels": "label_id", "mentions": "mention_id"}
@@ -40,8 +40,8 @@ def test_trigger_choice_does_not_depend_on_the_hash_seed():
     import sys
 
     script = (
-        "from allegiance.kb import KnowledgeBase\n"
-        "from allegiance.pipeline import Extractor\n"
+        "from allegiance.actors.kb import KnowledgeBase\n"
+        "from allegiance.extraction.pipeline import Extractor\n"
         "x = Extractor(KnowledgeBase.load())\n"
         "ex = x.events\n"
         "doc = x.run(\"It wasn't like warning shots or rubber bullets.\", 't', '2020-01-01', 'o')[0]\n"

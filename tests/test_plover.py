@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.event_lexicon import Lexicon
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.event_lexicon import Lexicon
+from allegiance.extraction.pipeline import Extractor
 
 DEV = Path(__file__).parent / "data" / "plover_dev.jsonl"
 

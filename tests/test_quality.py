@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from allegiance.evaluate import evaluate, locate, same_actor
-from allegiance.kb import KnowledgeBase
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.evaluation.evaluate import evaluate, locate, same_actor
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor
-from allegiance.quotes import mark_spans
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.pipeline import Extractor
+from allegiance.extraction.quotes import mark_spans
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from allegiance.read import decode, discover, read_file
+from allegiance.reading.read import decode, discover, read_file
 from allegiance.records import ReadError, SourceRecord
 
 

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from allegiance.ingest import ingest
-from allegiance.kb import KnowledgeBase
-from allegiance.pipeline import Extractor, extract
-from allegiance.report import gather, render_html, render_markdown
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.outputs.report import gather, render_html, render_markdown
+from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -33,7 +33,7 @@ def test_read_only_open_of_an_old_schema_is_refused(tmp_path):
 
 
 def test_runs_are_recorded(store, seeds):
-    from allegiance.ingest import ingest
+    from allegiance.reading.ingest import ingest
 
     ingest([seeds], store)
     status, counts = store.con.execute("SELECT status, counts FROM runs").fetchall()[0]

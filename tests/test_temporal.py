@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from allegiance.temporal import Resolved, resolve
+from allegiance.parsing.temporal import Resolved, resolve
 
 PUB = dt.date(2019, 1, 27)  # a Sunday
 
@@ -36,7 +36,7 @@ def test_no_date():
 def test_reference_date_for_an_undated_article():
     import datetime as dt
 
-    from allegiance.temporal import reference_date
+    from allegiance.parsing.temporal import reference_date
 
     assert reference_date("2019-01-27", ["May 3, 2020"]) == dt.date(2019, 1, 27)  # a publication date wins
     assert reference_date(None, ["Tuesday", "January 23, 2019", "in 2017", "July 2018"]) == dt.date(2019, 1, 23)

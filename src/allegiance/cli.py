@@ -15,20 +15,26 @@ from typing import Annotated
 import typer
 import yaml
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from . import __version__
-from .clean import Furniture
-from .event_lexicon import Lexicon
-from .export import EXPORTS, FORMATS, ExportError, export
-from .ingest import ArticleBuilder, IngestSummary, ingest
-from .kb import ENV_VAR, KBError, KnowledgeBase
-from .outlets import Outlets
-from .pipeline import ExtractSummary, Extractor, extract
-from .read import DEFAULT_MAX_BYTES, discover
-from .records import ReadError
-from .store import DEFAULT_DB, Store, StoreError
+from allegiance import __version__
+from allegiance.actors.kb import ENV_VAR, KBError, KnowledgeBase
+from allegiance.extraction.event_lexicon import Lexicon
+from allegiance.extraction.pipeline import Extractor, ExtractSummary, extract
+from allegiance.outputs.export import EXPORTS, FORMATS, ExportError, export
+from allegiance.reading.clean import Furniture
+from allegiance.reading.ingest import ArticleBuilder, IngestSummary, ingest
+from allegiance.reading.outlets import Outlets
+from allegiance.reading.read import DEFAULT_MAX_BYTES, discover
+from allegiance.records import ReadError
+from allegiance.store import DEFAULT_DB, Store, StoreError
 
 app = typer.Typer(
     name="allegiance",
@@ -251,7 +257,12 @@ def framing_cmd(
     """Compare how outlets frame the crisis: labels, quoted camps, loaded language, coup accusations."""
     from collections import defaultdict
 
-    from .framing import coup_attribution, labels_by_outlet, loaded_rates, quote_shares
+    from allegiance.analysis.framing import (
+        coup_attribution,
+        labels_by_outlet,
+        loaded_rates,
+        quote_shares,
+    )
 
     knowledge = _load_kb(kb)
     if not db.exists():
@@ -309,7 +320,7 @@ def allegiances_cmd(
     """Who stands where: every actor's stance toward the contenders, grouped by sector, with sources."""
     import datetime as dt
 
-    from .allegiances import allegiances
+    from allegiance.analysis.allegiances import allegiances
 
     knowledge = _load_kb(kb)
     if not db.exists():
@@ -348,7 +359,7 @@ def report_cmd(
     """Write the situation report: one self-contained HTML file (or Markdown), every row with its evidence."""
     import datetime as dt
 
-    from .report import gather, render_html, render_markdown
+    from allegiance.outputs.report import gather, render_html, render_markdown
 
     if fmt not in ("html", "md"):
         raise _fatal("--format must be html or md")
@@ -379,7 +390,7 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score extraction against gold annotations, on a temporary database."""
-    from .evaluate import evaluate
+    from allegiance.evaluation.evaluate import evaluate
 
     for g in gold:
         if not g.is_dir():

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .records import Article, ReadError
+from allegiance.records import Article, ReadError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_DB = "allegiance.duckdb"

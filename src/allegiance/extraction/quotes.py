@@ -33,11 +33,17 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Token
 
-from .kb import fold
-from .nlp import text_of
-from .resolve import HONORIFICS, ActorRef, mentions_by_token, register_extensions, slug
+from allegiance.actors.kb import fold
+from allegiance.actors.resolve import (
+    HONORIFICS,
+    ActorRef,
+    mentions_by_token,
+    register_extensions,
+    slug,
+)
+from allegiance.parsing.nlp import text_of
 
-DATA = Path(__file__).parent / "data" / "events"
+DATA = Path(__file__).parents[1] / "data" / "events"
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
 _DASHES = ("– ", "— ", "- ", "• ", "–", "—", "•")
 #: "…, – he said." / "…, – said the Secretary of State." at the end of a dash paragraph

@@ -23,15 +23,20 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
-from . import claims, fusion
-from .event_lexicon import Lexicon
-from .events import Event, EventExtractor
-from .kb import KnowledgeBase
-from .labels import Label, LabelExtractor
-from .quotes import Quote, QuoteExtractor
-from .nlp import load_pipeline
-from .resolve import ActorRef, ActorResolver, Mention, register_extensions
-from .store import INTERRUPTS, Store
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.actors.resolve import (
+    ActorRef,
+    ActorResolver,
+    Mention,
+    register_extensions,
+)
+from allegiance.analysis import claims, fusion
+from allegiance.extraction.event_lexicon import Lexicon
+from allegiance.extraction.events import Event, EventExtractor
+from allegiance.extraction.labels import Label, LabelExtractor
+from allegiance.extraction.quotes import Quote, QuoteExtractor
+from allegiance.parsing.nlp import load_pipeline
+from allegiance.store import INTERRUPTS, Store
 
 #: Bump when extraction output changes, so stored results are redone.
 VERSION = "labels-1"

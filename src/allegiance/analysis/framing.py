@@ -12,8 +12,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .kb import KnowledgeBase, fold
-from .store import Store
+from allegiance.actors.kb import KnowledgeBase, fold
+from allegiance.store import Store
 
 #: Sectors that make an actor part of the government camp of its country, or of the opposition.
 INCUMBENT_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD"}
@@ -105,7 +105,7 @@ def loaded_rates(store: Store) -> list[FramingRow]:
     """Loaded terms per 1,000 words of author text, by category and outlet."""
     import yaml
 
-    from .labels import LEXICON
+    from allegiance.extraction.labels import LEXICON
 
     spec = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))["categories"]
     patterns = {cat: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(str(t).lower()) for t in sorted(

@@ -16,10 +16,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .allegiances import allegiances, indicators
-from .framing import coup_attribution, framing_rows
-from .kb import load_kb
-from .store import Store
+from allegiance.actors.kb import load_kb
+from allegiance.analysis.allegiances import allegiances, indicators
+from allegiance.analysis.framing import coup_attribution, framing_rows
+from allegiance.store import Store
 
 FORMATS = ("jsonl", "csv", "parquet")
 

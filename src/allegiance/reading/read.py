@@ -15,7 +15,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .records import META_FIELDS, ReadError, SourceRecord
+from allegiance.records import META_FIELDS, ReadError, SourceRecord
 
 #: File endings and the format each is read as.
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".jsonl.gz": "jsonl"}

@@ -22,13 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-
 from spacy.tokens import Doc, Span, Token
 
-from .kb import KnowledgeBase, fold
-from .nlp import text_of
-from .quotes import quote_at
-from .resolve import HONORIFICS, ActorRef, Mention, mentions_by_token
+from allegiance.actors.kb import KnowledgeBase, fold
+from allegiance.actors.resolve import HONORIFICS, ActorRef, Mention, mentions_by_token
+from allegiance.extraction.quotes import quote_at
+from allegiance.parsing.nlp import text_of
 
 #: Honorifics that say nothing about the person.
 _EMPTY = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "the", "a", "an", "his", "her", "its", "their"}
@@ -39,7 +38,7 @@ _GOVERNMENT_WORDS = {"regime", "government", "dictatorship", "junta", "cabinet",
 #: Resolution paths that mean a mention is a name, not a description.
 _NAMING = {"alias", "fuzzy", "unknown", "outlet"}
 MAX_WORDS = 12
-LEXICON = Path(__file__).parent / "data" / "lexicons" / "loaded.yaml"
+LEXICON = Path(__file__).parents[1] / "data" / "lexicons" / "loaded.yaml"
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def _fold(s: str) -> str:

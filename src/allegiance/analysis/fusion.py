@@ -17,7 +17,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .store import Store
+from allegiance.store import Store
 
 #: Mentions this many days apart or less can be the same event.
 WINDOW_DAYS = 7

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from .outlets import Outlets, default_outlets
+from allegiance.reading.outlets import Outlets, default_outlets
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")

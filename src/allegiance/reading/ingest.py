@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dedup, language
-from .clean import Furniture, clean, default_furniture
-from .extract_html import extract_html
-from .metadata import infer, parse_date
-from .nlp import looks_like_person
-from .outlets import Outlets, default_outlets
-from .read import DEFAULT_MAX_BYTES, discover, read_file
-from .records import META_FIELDS, Article, Metadata, ReadError, SourceRecord
-from .store import INTERRUPTS, Store
+from allegiance.parsing.nlp import looks_like_person
+from allegiance.reading import dedup, language
+from allegiance.reading.clean import Furniture, clean, default_furniture
+from allegiance.reading.html import extract_html
+from allegiance.reading.metadata import infer, parse_date
+from allegiance.reading.outlets import Outlets, default_outlets
+from allegiance.reading.read import DEFAULT_MAX_BYTES, discover, read_file
+from allegiance.records import META_FIELDS, Article, Metadata, ReadError, SourceRecord
+from allegiance.store import INTERRUPTS, Store
 
 BATCH = 200
 

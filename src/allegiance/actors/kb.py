@@ -23,12 +23,12 @@ import pycountry
 import yaml
 from rapidfuzz import fuzz, process
 
-DATA = Path(__file__).parent / "data" / "actors"
+DATA = Path(__file__).parents[1] / "data" / "actors"
 KINDS = ("person", "organisation", "state", "group")
 ENV_VAR = "ALLEGIANCE_KB"
 
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
-TITLES_FILE = Path(__file__).parent / "data" / "titles.yaml"
+TITLES_FILE = Path(__file__).parents[1] / "data" / "titles.yaml"
 
 
 @lru_cache(maxsize=65536)

@@ -28,10 +28,10 @@ import numpy as np
 import yaml
 from scipy import sparse
 
-from .kb import fold
-from .store import Store
+from allegiance.actors.kb import fold
+from allegiance.store import Store
 
-LEXICONS = Path(__file__).parent / "data" / "lexicons"
+LEXICONS = Path(__file__).parents[1] / "data" / "lexicons"
 #: Cosine similarity of two claims' content words above which they are about the same thing.
 SIMILARITY = 0.5
 #: ... and the least number of content words they must share.

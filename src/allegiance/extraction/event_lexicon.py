@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).parent / "data" / "events"
+DATA = Path(__file__).parents[1] / "data" / "events"
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def default_lexicon() -> Lexicon:
     return Lexicon.load()
 
 
-LEXICONS = Path(__file__).parent / "data" / "lexicons"
+LEXICONS = Path(__file__).parents[1] / "data" / "lexicons"
 
 
 @lru_cache(maxsize=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import trafilatura
 
-from .metadata import parse_date
-from .records import Metadata
+from allegiance.reading.metadata import parse_date
+from allegiance.records import Metadata
 
 #: Fewer words than this after extraction means the page had no article body.
 MIN_WORDS = 15

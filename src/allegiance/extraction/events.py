@@ -18,14 +18,30 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from .event_lexicon import Lexicon, Trigger, default_lexicon, hostile_terms
-from .kb import KnowledgeBase, fold
-from .labels import person_nouns
-from .quotes import quote_at
-from .resolve import (ActorRef, Mention, antecedent, focus_country, group_ref, mentions_by_token, plural_phrase,
-                      ref_for, register_extensions, sentences_back, slug)
-from .temporal import as_date, reference_date
-from .temporal import resolve as resolve_date
+from allegiance.actors.kb import KnowledgeBase, fold
+from allegiance.actors.resolve import (
+    ActorRef,
+    Mention,
+    antecedent,
+    focus_country,
+    group_ref,
+    mentions_by_token,
+    plural_phrase,
+    ref_for,
+    register_extensions,
+    sentences_back,
+    slug,
+)
+from allegiance.extraction.event_lexicon import (
+    Lexicon,
+    Trigger,
+    default_lexicon,
+    hostile_terms,
+)
+from allegiance.extraction.labels import person_nouns
+from allegiance.extraction.quotes import quote_at
+from allegiance.parsing.temporal import as_date, reference_date
+from allegiance.parsing.temporal import resolve as resolve_date
 
 STATUSES = ("occurred", "claimed", "planned", "negated")
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}

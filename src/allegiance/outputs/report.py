@@ -13,10 +13,15 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .allegiances import GROUPS, Stance, allegiances, contenders
-from .framing import CoupClaim, coup_attribution, labels_by_outlet, loaded_rates
-from .kb import KnowledgeBase
-from .store import Store
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.analysis.allegiances import GROUPS, Stance, allegiances, contenders
+from allegiance.analysis.framing import (
+    CoupClaim,
+    coup_attribution,
+    labels_by_outlet,
+    loaded_rates,
+)
+from allegiance.store import Store
 
 #: Colours for event types in the timeline (types not listed share the last colour).
 TYPE_COLOURS = {

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .clean import strip_inline_teasers
-from .event_lexicon import Lexicon, crisis_types
-from .ingest import ingest
-from .kb import KnowledgeBase, fold
-from .pipeline import Extractor, extract
-from .store import Store
+from allegiance.actors.kb import KnowledgeBase, fold
+from allegiance.extraction.event_lexicon import Lexicon, crisis_types
+from allegiance.extraction.pipeline import Extractor, extract
+from allegiance.reading.clean import strip_inline_teasers
+from allegiance.reading.ingest import ingest
+from allegiance.store import Store
 
 
 @dataclass

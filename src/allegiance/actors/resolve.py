@@ -37,9 +37,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .kb import Actor, KnowledgeBase, fold, fold_title, shared_titles
-from .outlets import Outlets, default_outlets
-from .temporal import reference_date
+from allegiance.actors.kb import Actor, KnowledgeBase, fold, fold_title, shared_titles
+from allegiance.parsing.temporal import reference_date
+from allegiance.reading.outlets import Outlets, default_outlets
 
 #: Titles written before a name; they are not part of the name, but they tell what the person is.
 HONORIFICS = {
@@ -590,6 +590,6 @@ def plural_phrase(root: Token) -> bool:
 
 @Language.factory("allegiance_actors", default_config={"kb_files": []})
 def make_actor_resolver(nlp: Language, name: str, kb_files: list[str]) -> ActorResolver:
-    from .kb import load_kb
+    from allegiance.actors.kb import load_kb
 
     return ActorResolver(nlp, load_kb(tuple(kb_files)))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .clean import Cleaned, is_name_line
-from .outlets import Outlets, default_outlets
-from .records import Metadata
+from allegiance.reading.clean import Cleaned, is_name_line
+from allegiance.reading.outlets import Outlets, default_outlets
+from allegiance.records import Metadata
 
 _MONTH_NUM = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}

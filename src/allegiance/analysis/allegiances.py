@@ -13,8 +13,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .kb import KnowledgeBase
-from .store import Store
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.store import Store
 
 SUPPORT = ("RECOGNIZE", "PLEDGE_LOYALTY")
 AGAINST = ("DEFECT",)

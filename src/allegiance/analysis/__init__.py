@@ -1,0 +1,1 @@
+"""Cross-article analysis: contested claims, fused events, allegiances and framing."""

@@ -1,0 +1,1 @@
+"""Extraction: events, quotations and labels from each parsed article."""

@@ -1,0 +1,1 @@
+"""Outputs: exports and the report."""

@@ -1,0 +1,1 @@
+"""Language and time: the spaCy pipeline and the dates sentences refer to."""

@@ -1,0 +1,1 @@
+"""Reading and cleaning: files and records in, clean articles with metadata out."""
