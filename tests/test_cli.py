@@ -31,11 +31,10 @@ def run(*args, **kw) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, shared) -> Path:
     db = tmp_path_factory.mktemp("cli") / "demo.duckdb"
-    res = run("ingest", shared / "corpus", "--db", db)
+    seeds, dev = shared / "corpus" / "seeds", shared / "corpus" / "venezuela-allsides-dev.jsonl"
+    res = run("ingest", seeds, dev, "--db", db)
     assert res.returncode == 0, res.stderr
-    corpus = shared / "corpus"
-    expected = len(list((corpus / "seeds").glob("*.txt"))) + sum(
-        sum(1 for line in f.read_text(encoding="utf-8").splitlines() if line.strip()) for f in corpus.glob("*.jsonl"))
+    expected = len(list(seeds.glob("*.txt"))) + len(dev.read_text(encoding="utf-8").splitlines())
     assert re.search(rf"ingested \(new\)\s+│\s+{expected}\s+│", res.stdout), res.stdout
     return db
 

@@ -27,10 +27,10 @@ BIN = Path(sys.executable).parent / "allegiance"
 
 
 @pytest.fixture(scope="module")
-def demo(shared, tmp_path_factory):
+def demo(venezuela, tmp_path_factory):
     path = tmp_path_factory.mktemp("framing") / "demo.duckdb"
     with Store(path) as store:
-        ingest([shared / "corpus"], store)
+        ingest(venezuela, store)
         extract(store, Extractor(KnowledgeBase.load()))
     return path
 

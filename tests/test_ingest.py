@@ -12,12 +12,13 @@ def _rows(store, sql, params=()):
 
 
 def test_seeds_and_dev_ingest_once(store, shared):
-    corpus = shared / "corpus"
-    first = ingest([corpus], store)
-    assert first.counts["new"] == 27 and first.failed == 0
-    again = ingest([corpus], store)
-    assert again.counts["new"] == 0 and again.counts["unchanged"] == 27
-    assert store.count_articles() == 27
+    corpus = [shared / "corpus" / "seeds", shared / "corpus" / "venezuela-allsides-dev.jsonl"]
+    n = len(list(corpus[0].glob("*.txt"))) + len(corpus[1].read_text(encoding="utf-8").splitlines())
+    first = ingest(corpus, store)
+    assert first.counts["new"] == n and first.failed == 0
+    again = ingest(corpus, store)
+    assert again.counts["new"] == 0 and again.counts["unchanged"] == n
+    assert store.count_articles() == n
     title, outlet, published, lean = _rows(
         store, "SELECT title, outlet, published, extra->>'lean' FROM articles WHERE doc_id = ?", ["as-6JhU6uSuL61CRDkx"]
     )[0]

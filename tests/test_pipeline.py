@@ -13,18 +13,18 @@ from allegiance.store import Store
 TABLES = {"events": "event_id", "quotes": "quote_id", "labels": "label_id", "mentions": "mention_id"}
 
 
-def _extracted(corpus: Path, db: Path, processes: int) -> dict[str, list]:
+def _extracted(corpus: list[Path], db: Path, processes: int) -> dict[str, list]:
     with Store(db) as store:
-        ingest([corpus], store)
+        ingest(corpus, store)
         summary = extract(store, Extractor(KnowledgeBase.load()), processes=processes)
         assert summary.counts["extracted"] == store.count_articles()
         return {t: store.con.execute(f"SELECT doc_id, {key} FROM {t} ORDER BY ALL").fetchall()
                 for t, key in TABLES.items()}
 
 
-def test_workers_match_one_process(shared, tmp_path, monkeypatch):
+def test_workers_match_one_process(venezuela, tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "CHUNK", 2)  # the demo corpus is small: make several chunks of it
-    corpus = shared / "corpus"
+    corpus = venezuela
     one = _extracted(corpus, tmp_path / "one.duckdb", processes=1)
     two = _extracted(corpus, tmp_path / "two.duckdb", processes=2)
     assert one["events"] and one["quotes"]

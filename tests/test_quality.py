@@ -1,9 +1,10 @@
-"""Quality on the shared gold, as `allegiance eval` measures it.
+"""Quality on the shared gold, as `allegiance eval` measures it (`pytest -m quality` runs these alone).
 
-Each test is the events issue's target itself: type F1 of at least 0.70 (measured 0.720), full-match
-F1 of at least 0.45 (0.464: extraction is deterministic, the same on one process or several), status
-accuracy of at least 0.85 (0.891), and on the PLOVER gold standard a share of at least 0.70 (0.714).
-Some are met by a thin margin (docs/extraction.md gives the figures and what is still weak).
+Each threshold is an issue's target itself, never today's figure ratcheted: the events issue asked for
+type F1 of at least 0.70, full-match F1 of at least 0.45, status accuracy of at least 0.85 and a PLOVER
+share of at least 0.70; the quotes and framing issues for the quote, speaker and label bars below.
+These are figures on the gold the rules were written against, so they are a regression guard, not a
+claim of accuracy on unseen text (docs/evaluation.md gives the cross-validated figures).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from allegiance.evaluation.evaluate import evaluate, locate, same_actor
 @pytest.fixture(scope="module")
 def report(shared):
     gold = [shared / "gold" / "seeds", shared / "gold" / "venezuela-allsides-dev"]
-    return evaluate(gold, [shared / "corpus"]).as_dict()
+    corpus = [shared / "corpus" / "seeds", shared / "corpus" / "venezuela-allsides-dev.jsonl"]
+    return evaluate(gold, corpus).as_dict()
 
 
 @pytest.fixture(scope="module")
@@ -27,35 +29,36 @@ def crisis(report):
     return report["events"]
 
 
+@pytest.mark.quality
 def test_quotes_meet_the_bar(report):
     """The quotes issue's targets: quote F1 and speaker accuracy of at least 0.85."""
-    assert report["quotes"]["quote"]["gold"] == 166
     assert report["quotes"]["quote"]["f1"] >= 0.85
     assert report["quotes"]["speaker_accuracy"] >= 0.85
 
 
+@pytest.mark.quality
 def test_labels_meet_the_bar(report):
     """The framing issue's targets: label recall of at least 0.70 and F1 of at least 0.60."""
-    assert report["labels"]["gold"] == 156
     assert report["labels"]["recall"] >= 0.70
     assert report["labels"]["f1"] >= 0.60
 
 
+@pytest.mark.quality
 def test_event_types(crisis):
     assert crisis["type"]["f1"] >= 0.70
-    assert crisis["type"]["gold"] == 317
 
 
+@pytest.mark.quality
 def test_full_match_and_status(crisis):
     assert crisis["full_match"]["f1"] >= 0.45
     assert crisis["status_accuracy"] >= 0.85
     assert crisis["gold_sentences_not_found"] <= 5
 
 
+@pytest.mark.quality
 def test_plover_gold_standard(shared):
     gold = shared / "gold" / "plover-gsr"
     report = evaluate([gold], [gold / "articles.jsonl"]).as_dict()["plover"]
-    assert report["sentences"] == 322
     assert report["share"] >= 0.70
 
 

@@ -21,7 +21,7 @@ HOSTILE = ("Colombia recognized Juan Guaidó as interim president on Monday <scr
 
 
 @pytest.fixture(scope="module")
-def report_files(shared, tmp_path_factory):
+def report_files(venezuela, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     hostile = tmp / "hostile.jsonl"
     hostile.write_text(json.dumps({
@@ -29,7 +29,7 @@ def report_files(shared, tmp_path_factory):
         "published": "2019-01-28", "text": HOSTILE + "\n\nThe march ended peacefully in the evening, organisers said.",
     }) + "\n", encoding="utf-8")
     with Store(tmp / "r.duckdb") as store:
-        ingest([shared / "corpus", hostile], store)
+        ingest([*venezuela, hostile], store)
         extract(store, Extractor(KnowledgeBase.load()))
         data = gather(store, KnowledgeBase.load())
     html_path = tmp / "report.html"
