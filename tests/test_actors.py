@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from allegiance.actors.coreference import antecedent
 from allegiance.actors.kb import KBError, KnowledgeBase, fold
-from allegiance.actors.resolve import ActorResolver, antecedent
+from allegiance.actors.resolve import ActorResolver
 from allegiance.parsing.nlp import load_pipeline
 
 
@@ -139,7 +140,7 @@ def test_a_generic_group_belongs_where_the_text_just_placed_it(resolver):
 
 
 def test_the_headline_country_weighs_more_than_a_count_of_foreign_officials(resolver):
-    from allegiance.actors.resolve import focus_country
+    from allegiance.actors.focus import focus_country
     text = "Venezuela braces for new protests\n\nCrowds gathered in Caracas on Monday. Later, Trump, Pompeo and Bolton spoke."
     doc = resolve(resolver, text)
     assert focus_country(doc._.actor_mentions, doc) == "VEN"

@@ -283,7 +283,7 @@ def test_the_medium_of_a_statement_is_no_actor(run):
 def test_a_partial_record_beside_a_fuller_one_goes():
     from dataclasses import replace
 
-    from allegiance.actors.resolve import ActorRef
+    from allegiance.actors.references import ActorRef
     from allegiance.extraction.events import Event, _most_informative
 
     def ref(i):

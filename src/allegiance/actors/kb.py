@@ -39,7 +39,7 @@ def fold(text: str) -> str:
     text = re.sub(r"(?<=\b\w)\.(?=\w\b|\s|$)", "", text)  # U.S. -> us, D.C. -> dc
     text = re.sub(r"[^\w' -]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    return text[4:] if text.startswith("the ") else text
+    return text.removeprefix("the ")
 
 
 @lru_cache(maxsize=1)

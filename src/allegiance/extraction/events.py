@@ -18,20 +18,19 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from allegiance.actors.coreference import antecedent, sentences_back
+from allegiance.actors.focus import focus_country
 from allegiance.actors.kb import KnowledgeBase, fold
-from allegiance.actors.resolve import (
+from allegiance.actors.references import (
     ActorRef,
     Mention,
-    antecedent,
-    focus_country,
     group_ref,
     mentions_by_token,
     plural_phrase,
     ref_for,
-    register_extensions,
-    sentences_back,
     slug,
 )
+from allegiance.actors.resolve import register_extensions
 from allegiance.extraction.event_lexicon import (
     Lexicon,
     Trigger,

@@ -25,7 +25,12 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from allegiance.actors.kb import KnowledgeBase, fold
-from allegiance.actors.resolve import HONORIFICS, ActorRef, Mention, mentions_by_token
+from allegiance.actors.references import (
+    HONORIFICS,
+    ActorRef,
+    Mention,
+    mentions_by_token,
+)
 from allegiance.extraction.quotes import quote_at
 from allegiance.parsing.nlp import text_of
 

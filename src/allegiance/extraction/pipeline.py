@@ -24,12 +24,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.actors.resolve import (
-    ActorRef,
-    ActorResolver,
-    Mention,
-    register_extensions,
-)
+from allegiance.actors.references import ActorRef, Mention
+from allegiance.actors.resolve import ActorResolver, register_extensions
 from allegiance.analysis import claims, fusion
 from allegiance.extraction.event_lexicon import Lexicon
 from allegiance.extraction.events import Event, EventExtractor

@@ -34,13 +34,13 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from allegiance.actors.kb import fold
-from allegiance.actors.resolve import (
+from allegiance.actors.references import (
     HONORIFICS,
     ActorRef,
     mentions_by_token,
-    register_extensions,
     slug,
 )
+from allegiance.actors.resolve import register_extensions
 from allegiance.parsing.nlp import text_of
 
 DATA = Path(__file__).parents[1] / "data" / "events"
