@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from allegiance.actors.focus import main_country
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.store import Store
 
@@ -95,8 +96,7 @@ def allegiances(store: Store, kb: KnowledgeBase, at: dt.date | None = None,
     ids = {c for c, _ in heads}
     names = dict(heads)
     # the contest is for power in the contenders' country: actors from elsewhere are foreign
-    countries = Counter(kb.actors[c].country for c in ids if c in kb.actors and kb.actors[c].country)
-    focus = countries.most_common(1)[0][0] if countries else None
+    focus = main_country(kb.actors[c].country for c in ids if c in kb.actors and kb.actors[c].country)
     rows = store.con.execute(
         """
         SELECT e.type, e.status, e.source_id, e.source_name, e.source_kind, e.source_country, e.source_sectors,

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from allegiance.actors.focus import main_country
 from allegiance.actors.kb import KnowledgeBase, fold
 from allegiance.store import Store
 
@@ -78,10 +79,9 @@ def camp(kb: KnowledgeBase, actor_id: str | None, country: str | None, focus: st
 
 def _focus(store: Store) -> str | None:
     """The corpus's main country: the one its actor mentions most often belong to."""
-    row = store.con.execute(
-        "SELECT country FROM mentions WHERE country IS NOT NULL AND NOT provisional "
-        "GROUP BY country ORDER BY count(*) DESC LIMIT 1").fetchall()
-    return row[0][0] if row else None
+    return main_country(dict(store.con.execute(
+        "SELECT country, count(*) FROM mentions WHERE country IS NOT NULL AND NOT provisional "
+        "GROUP BY country ORDER BY count(*) DESC").fetchall()))
 
 
 def quote_shares(store: Store, kb: KnowledgeBase) -> list[FramingRow]:
