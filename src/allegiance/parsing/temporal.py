@@ -12,12 +12,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+#: The one month table of the project: reading (datelines, metadata) and parsing use it.
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"], start=1)}
+#: Each month's first three letters, and the longer abbreviations the press also writes.
 _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
+#: A regular-expression alternation (no group) of every month name and abbreviation, longest first
+#: within a month, so "September" is never read as "Sep" followed by "tember".
+MONTH_PATTERN = "|".join(
+    form for i in _MONTHS.values()
+    for form in sorted({f for f, n in [*_MONTHS.items(), *_MONTH_ABBR.items()] if n == i}, key=len, reverse=True))
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-_MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH_RE = rf"({MONTH_PATTERN})\.?"
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,8 @@ class Resolved:
     precision: str  # day, month, year
 
 
-def _month(word: str) -> int | None:
+def month_number(word: str) -> int | None:
+    """1-12 for a month's name or abbreviation (any case, a final dot allowed), else None."""
     w = word.lower().rstrip(".")
     return _MONTHS.get(w) or _MONTH_ABBR.get(w[:4] if w.startswith("sept") else w[:3])
 
@@ -57,10 +65,10 @@ def resolve(text: str, published: dt.date | None) -> Resolved | None:
         return None
     m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", t)
     if m:
-        return _safe_day(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
+        return _safe_day(int(m.group(3)), month_number(m.group(1)), int(m.group(2)))
     m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE},?\s+(\d{{4}})\b", t)
     if m:
-        return _safe_day(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+        return _safe_day(int(m.group(3)), month_number(m.group(2)), int(m.group(1)))
     m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
     if m:
         return _safe_day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -69,12 +77,12 @@ def resolve(text: str, published: dt.date | None) -> Resolved | None:
     if m:
         groups = m.groups()
         month_word, day = (groups[0], int(groups[1])) if not groups[0].isdigit() else (groups[1], int(groups[0]))
-        month = _month(month_word)
+        month = month_number(month_word)
         year = _nearest_year(month, day, published) if month else None
         return _safe_day(year, month, day) if year else None
     m = re.search(rf"\b{_MONTH_RE}\s+(?:of\s+)?(\d{{4}})\b", t)
     if m:
-        return _ym(int(m.group(2)), _month(m.group(1)))
+        return _ym(int(m.group(2)), month_number(m.group(1)))
     m = re.search(r"\b(?:in|since|of|during|until|by|from)?\s*((?:19|20)\d{2})\b", t)
     if m and not re.search(r"\d{4}s\b", t):
         return Resolved(m.group(1), "year")
@@ -103,7 +111,7 @@ def resolve(text: str, published: dt.date | None) -> Resolved | None:
         return Resolved(str(published.year - 1), "year")
     m = re.search(rf"\b{_MONTH_RE}\b", t)
     if m and t not in ("may",):
-        month = _month(m.group(1))
+        month = month_number(m.group(1))
         year = _nearest_year(month, None, published)
         return _ym(year, month) if year else None
     return None

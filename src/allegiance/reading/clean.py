@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from allegiance.parsing.temporal import MONTH_PATTERN
 from allegiance.reading.outlets import Outlets, default_outlets
 
 DATA = Path(__file__).parents[1] / "data"
@@ -26,19 +27,15 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TERMINAL = re.compile(r"[.!?:;…\"”’')\]]$")
 _LETTER = re.compile(r"[^\W\d_]")
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
-    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
 _WEEKDAYS = "mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
 #: A line that is only a date (and maybe a time, "Updated:", a zone): a dateline.
 DATELINE = re.compile(
     rf"^(?:(?:published|posted|updated|last updated)[: ]+)?(?:(?:{_WEEKDAYS}),? )?"
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\.?,? \d{{4}}|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTH_PATTERN})\.?,? \d{{4}}|(?:{MONTH_PATTERN})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
     rf"(?:[ ,|•·-]+.*?)?$",
     re.IGNORECASE,
 )
-_DATE_WORDS = re.compile(rf"\b(?:{_MONTHS}|{_WEEKDAYS}|updated|published|posted|gmt|utc|[ap]\.?m\.?|e[sd]t|bst|cet)\b\.?|\d+[:.,]?", re.I)
+_DATE_WORDS = re.compile(rf"\b(?:{MONTH_PATTERN}|{_WEEKDAYS}|updated|published|posted|gmt|utc|[ap]\.?m\.?|e[sd]t|bst|cet)\b\.?|\d+[:.,]?", re.I)
 BYLINE = re.compile(r"^[Bb][Yy]\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|da|del|van|von|la|and|&|,)){1,6})\s*$")
 #: "CARACAS (Reuters) -", "WASHINGTON --": the start of a lead paragraph, not a headline.
 _LEAD_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*(?:-{1,2}|–|—)\s")

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from allegiance.parsing.temporal import month_number
 from allegiance.reading.clean import Cleaned, is_name_line
 from allegiance.reading.outlets import Outlets, default_outlets
 from allegiance.records import Metadata
 
-_MONTH_NUM = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9})\.?,? (\d{4})\b")
 _MDY = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -50,7 +49,7 @@ def parse_date(value: object) -> dt.date | None:
             continue
         parts = dict(zip(order, m.groups()))
         month = parts["m"]
-        month_num = int(month) if month.isdigit() else _MONTH_NUM.get(month[:3].lower())
+        month_num = int(month) if month.isdigit() else month_number(month)
         if not month_num:
             continue
         try:
