@@ -214,6 +214,28 @@ def test_bad_user_file_names_file_and_entry(tmp_path):
         KnowledgeBase.load(bad)
 
 
+def test_an_unknown_key_names_file_entry_and_key(tmp_path):
+    entry = tmp_path / "typo.yaml"
+    entry.write_text("- id: x\n  name: X\n  kind: person\n  alias: [Ex]\n", encoding="utf-8")
+    with pytest.raises(KBError, match=r"typo\.yaml entry 1: x has unknown key\(s\) 'alias'"):
+        KnowledgeBase.load(entry)
+    role = tmp_path / "role.yaml"
+    role.write_text("- id: y\n  name: Y\n  kind: person\n  roles:\n    - {title: ambassador, country: VEN, postedto: un}\n"
+                    "- id: z\n  name: Z\n  kind: person\n", encoding="utf-8")
+    with pytest.raises(KBError, match=r"role\.yaml entry 1: a role of y has unknown key\(s\) 'postedto'"):
+        KnowledgeBase.load(role)
+
+
+def test_a_posting_is_part_of_the_role_and_must_name_an_actor(kb, tmp_path):
+    posts = {r.posted_to for r in kb["samuel-moncada"].roles if r.title == "ambassador"}
+    assert posts == {"un"}
+    bad = tmp_path / "post.yaml"
+    bad.write_text("- id: w\n  name: W\n  kind: person\n  roles:\n    - {title: ambassador, country: VEN, posted_to: nowhere}\n",
+                   encoding="utf-8")
+    with pytest.raises(KBError, match=r"post\.yaml entry 1: a role of w is posted_to 'nowhere'"):
+        KnowledgeBase.load(bad)
+
+
 def test_builtin_coverage(kb):
     assert kb.state("VEN").demonyms[0] == "Venezuelan"
     assert kb.metonym("the Kremlin").id == "RUS" and kb.metonym("Miraflores").id == "VEN"

@@ -241,7 +241,8 @@ def actors_cmd(
         table.add_column(col)
     for actor, score in knowledge.search(query, limit):
         roles = "; ".join(
-            f"{r.title} ({r.country or r.org or ''}) {r.start or '?'}–{r.end or ''}" for r in actor.roles[:3]
+            f"{r.title} ({r.country or r.org or ''}){f' to {r.posted_to}' if r.posted_to else ''} "
+            f"{r.start or '?'}–{r.end or ''}" for r in actor.roles[:3]
         )
         table.add_row(actor.id, actor.name, actor.kind, actor.country or "", ",".join(actor.sectors), roles, f"{score:.0f}")
     out.print(table)

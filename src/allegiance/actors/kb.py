@@ -5,7 +5,8 @@ their own (``--kb extra.yaml`` or the ``ALLEGIANCE_KB`` environment variable,
 several paths separated by ``:``). A user entry with an existing id is merged
 over the built-in one: its scalar fields replace, its lists (aliases, roles,
 affiliations) extend. Every state missing from the files is filled in from
-pycountry, so any country can be an actor.
+pycountry, so any country can be an actor. A key the loader does not know is
+an error naming the file, the entry and the key, never silently dropped.
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ class Role:
     sector: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    #: where a diplomat serves (a state or organisation id): the ambassador to the UN and the one to
+    #: Russia hold the same title for the same country, but not the same office
+    posted_to: str | None = None
 
     def holds_on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -134,11 +138,23 @@ class Actor:
 
 _SCALARS = ("name", "kind", "country", "wikidata", "capital", "group")
 _LISTS = ("sectors", "aliases", "affiliations", "demonyms", "metonyms")
+#: Keys for the people who edit the files (why an entry is so, what an office is called locally);
+#: the pipeline reads neither, but they are known, so a misspelt key is still caught.
+_NOTES = ("note", "local_title")
+_ENTRY_KEYS = frozenset({"id", "roles", "note", *_SCALARS, *_LISTS})
+_ROLE_KEYS = frozenset({"title", "country", "org", "sector", "from", "to", "posted_to", *_NOTES})
+
+
+def _unknown_keys(record: dict, known: frozenset[str]) -> list[str]:
+    return sorted(str(k) for k in record if k not in known)
 
 
 def _parse_entry(entry: dict, where: str) -> dict:
     if not isinstance(entry, dict) or not entry.get("id"):
         raise KBError(f"{where}: every entry needs an 'id'")
+    unknown = _unknown_keys(entry, _ENTRY_KEYS)
+    if unknown:  # a misspelt key would otherwise be dropped without a word
+        raise KBError(f"{where}: {entry['id']} has unknown key(s) {', '.join(map(repr, unknown))}")
     out = {k: entry[k] for k in _SCALARS if k in entry}
     for k in _LISTS:
         if k in entry:
@@ -150,10 +166,13 @@ def _parse_entry(entry: dict, where: str) -> dict:
         raise KBError(f"{where}: {entry['id']} has kind {out['kind']!r}; expected one of {', '.join(KINDS)}")
     roles = []
     for r in entry.get("roles") or []:
+        unknown = _unknown_keys(r, _ROLE_KEYS) if isinstance(r, dict) else []
+        if unknown:
+            raise KBError(f"{where}: a role of {entry['id']} has unknown key(s) {', '.join(map(repr, unknown))}")
         try:
             roles.append(Role(
                 title=fold_title(str(r["title"])), country=r.get("country"), org=r.get("org"), sector=r.get("sector"),
-                start=_date(r.get("from")), end=_date(r.get("to"), end=True),
+                start=_date(r.get("from")), end=_date(r.get("to"), end=True), posted_to=r.get("posted_to"),
             ))
         except (KeyError, TypeError, KBError) as exc:
             raise KBError(f"{where}: a role of {entry['id']} is malformed ({exc})") from exc
@@ -174,6 +193,8 @@ class KnowledgeBase:
         self._choices: dict[str, str] = {}
         #: fuzzy lookups already made: the same unknown names recur in every article of a crisis
         self._fuzzy_seen: dict[tuple[str, float], str | None] = {}
+        #: (where, actor id, posted_to) of every posting read, checked once all actors are known
+        self._postings: list[tuple[str, str, str]] = []
 
     # -- loading ----------------------------------------------------------------
 
@@ -185,6 +206,7 @@ class KnowledgeBase:
         for path in [*files, *env, *extra]:
             kb.add_file(Path(path))
         kb._fill_countries()
+        kb._check_postings()
         kb._index()
         return kb
 
@@ -200,6 +222,7 @@ class KnowledgeBase:
 
     def add(self, entry: dict, where: str = "entry") -> None:
         data = _parse_entry(entry, where)
+        self._postings += [(where, entry["id"], r.posted_to) for r in data.get("roles", []) if r.posted_to]
         existing = self.actors.get(entry["id"])
         if existing is None:
             if "name" not in data or "kind" not in data:
@@ -211,6 +234,12 @@ class KnowledgeBase:
                 setattr(existing, k, [*getattr(existing, k), *[x for x in v if x not in getattr(existing, k)]])
             else:
                 setattr(existing, k, v)
+
+    def _check_postings(self) -> None:
+        for where, actor_id, post in self._postings:
+            if post not in self.actors:
+                raise KBError(f"{where}: a role of {actor_id} is posted_to {post!r}, which is no actor's id")
+        self._postings.clear()
 
     def _fill_countries(self) -> None:
         for c in pycountry.countries:
@@ -328,13 +357,6 @@ class KnowledgeBase:
             seen[actor_id] = max(seen.get(actor_id, 0), score)
         ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:limit]
         return [(self.actors[i], s) for i, s in ranked]
-
-    def all_names(self) -> dict[str, list[str]]:
-        """Every surface form a phrase matcher should look for, by actor id."""
-        forms: dict[str, list[str]] = {}
-        for actor in self.actors.values():
-            forms[actor.id] = [*actor.names(), *actor.metonyms]
-        return forms
 
 
 @lru_cache(maxsize=8)
