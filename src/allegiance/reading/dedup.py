@@ -73,15 +73,12 @@ class NearDuplicates:
         return len(self._sigs)
 
     def add(self, doc_id: str, mh: MinHash) -> None:
-        if doc_id in self._sigs:
-            self.remove(doc_id)
-        self._lsh.insert(doc_id, mh)
-        self._sigs[doc_id] = mh
-
-    def remove(self, doc_id: str) -> None:
+        """Index an original; an updated article that is still an original replaces its old signature
+        (the index already holds every stored original when ingest reads it again)."""
         if doc_id in self._sigs:
             self._lsh.remove(doc_id)
-            del self._sigs[doc_id]
+        self._lsh.insert(doc_id, mh)
+        self._sigs[doc_id] = mh
 
     def original_of(self, doc_id: str, mh: MinHash) -> tuple[str, float] | None:
         """The most similar indexed article at or above the threshold, if any."""
