@@ -44,10 +44,15 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def title_synonyms() -> list[tuple[str, str]]:
-    """(variant, canonical) pairs from data/titles.yaml, longest variant first."""
-    spec = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
-    pairs = [(fold(v), fold(canonical)) for canonical, variants in spec.items() if canonical != "shared"
+def _titles_spec() -> dict:
+    """data/titles.yaml, read once for both the synonyms and the shared titles."""
+    return yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
+def title_synonyms() -> list[tuple[str, str, re.Pattern]]:
+    """(variant, canonical, pattern) triples from data/titles.yaml, longest variant first."""
+    pairs = [(fold(v), fold(canonical)) for canonical, variants in _titles_spec().items() if canonical != "shared"
              for v in variants or []]
     return [(v, c, re.compile(rf"\b{re.escape(v)}\b")) for v, c in sorted(pairs, key=lambda p: -len(p[0]))]
 
@@ -55,8 +60,7 @@ def title_synonyms() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def shared_titles() -> frozenset[str]:
     """Titles many people hold at once (data/titles.yaml `shared`)."""
-    spec = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
-    return frozenset(fold(t) for t in spec.get("shared") or [])
+    return frozenset(fold(t) for t in _titles_spec().get("shared") or [])
 
 
 @lru_cache(maxsize=65536)
