@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.extraction.event_lexicon import Lexicon, crisis_types
+from allegiance.extraction.events.lexicon import Lexicon, crisis_types
 from allegiance.extraction.pipeline import Extractor
 
 
@@ -16,7 +16,7 @@ def run():
     extractor = Extractor(KnowledgeBase.load())
 
     def _run(text: str, published: str = "2019-01-27"):
-        return extractor.run(text, "t", published, "Test Outlet")[1]
+        return extractor.run(text, "t", published, "Test Outlet").events
 
     return _run
 
@@ -284,7 +284,7 @@ def test_a_partial_record_beside_a_fuller_one_goes():
     from dataclasses import replace
 
     from allegiance.actors.references import ActorRef
-    from allegiance.extraction.events import Event, _most_informative
+    from allegiance.extraction.events.records import Event, most_informative
 
     def ref(i):
         return ActorRef(i, i, i, "state", i, [])
@@ -296,7 +296,7 @@ def test_a_partial_record_beside_a_fuller_one_goes():
     partial = [replace(base, target=None), replace(base, source=None), replace(base, source=None, target=None)]
     other = replace(base, source=ref("PNB"), target=None)  # another actor: kept
     later = replace(base, start=5, source=None, target=None)  # another sentence: kept
-    assert _most_informative([base, *partial, other, later]) == [base, other, later]
+    assert most_informative([base, *partial, other, later]) == [base, other, later]
 
 
 def test_what_a_renewed_call_asks_for_is_not_an_event(run):

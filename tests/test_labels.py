@@ -5,19 +5,16 @@ from __future__ import annotations
 import pytest
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.extraction.labels import LabelExtractor
 from allegiance.extraction.pipeline import Extractor
 
 
 @pytest.fixture(scope="module")
 def labels():
-    kb = KnowledgeBase.load()
-    extractor = Extractor(kb)
-    extract_labels = LabelExtractor(kb)
+    extractor = Extractor(KnowledgeBase.load())
 
     def _labels(text: str):
-        doc, _ = extractor.run(text, "l", "2019-01-27", "Test Outlet")
-        return {(lab.actor.id, lab.label, lab.construction, lab.voice) for lab in extract_labels(doc)}
+        found = extractor.run(text, "l", "2019-01-27", "Test Outlet").labels
+        return {(lab.actor.id, lab.label, lab.construction, lab.voice) for lab in found}
 
     return _labels
 

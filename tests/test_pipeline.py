@@ -43,9 +43,8 @@ def test_trigger_choice_does_not_depend_on_the_hash_seed():
         "from allegiance.actors.kb import KnowledgeBase\n"
         "from allegiance.extraction.pipeline import Extractor\n"
         "x = Extractor(KnowledgeBase.load())\n"
-        "ex = x.events\n"
-        "doc = x.run(\"It wasn't like warning shots or rubber bullets.\", 't', '2020-01-01', 'o')[0]\n"
-        "print([(t.words, t.weight) for s in doc.sents for span, t in ex._matches(s)])\n"
+        "doc = x.run(\"It wasn't like warning shots or rubber bullets.\", 't', '2020-01-01', 'o').doc\n"
+        "print([(t.words, t.weight) for s in doc.sents for span, t in x.events.triggers.matches(s)])\n"
     )
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4)}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.extraction.event_lexicon import Lexicon
+from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import Extractor
 
 DEV = Path(__file__).parent / "data" / "plover_dev.jsonl"
@@ -18,7 +18,7 @@ DEV = Path(__file__).parent / "data" / "plover_dev.jsonl"
 @pytest.fixture(scope="module")
 def run():
     extractor = Extractor(KnowledgeBase.load())
-    return lambda text: extractor.run(text, "t", "2020-06-01", "Test Outlet")[1]
+    return lambda text: extractor.run(text, "t", "2020-06-01", "Test Outlet").events
 
 
 def _one(events, etype):

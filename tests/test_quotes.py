@@ -14,8 +14,7 @@ def quotes():
     extractor = Extractor(KnowledgeBase.load())
 
     def _quotes(text: str, kind: str = "direct"):
-        doc, _ = extractor.run(text, "q", "2019-05-01", "Test Outlet")
-        return [q for q in doc._.quotes if q.kind == kind]
+        return [q for q in extractor.run(text, "q", "2019-05-01", "Test Outlet").quotes if q.kind == kind]
 
     return _quotes
 

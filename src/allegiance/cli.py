@@ -26,7 +26,7 @@ from rich.table import Table
 
 from allegiance import __version__
 from allegiance.actors.kb import ENV_VAR, KBError, KnowledgeBase
-from allegiance.extraction.event_lexicon import Lexicon
+from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import Extractor, ExtractSummary, extract
 from allegiance.outputs.export import EXPORTS, FORMATS, ExportError, export
 from allegiance.reading.clean import Furniture

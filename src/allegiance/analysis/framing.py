@@ -105,7 +105,7 @@ def loaded_rates(store: Store) -> list[FramingRow]:
     """Loaded terms per 1,000 words of author text, by category and outlet."""
     import yaml
 
-    from allegiance.extraction.labels import LEXICON
+    from allegiance.extraction.wordlists import LOADED as LEXICON
 
     spec = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))["categories"]
     patterns = {cat: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(str(t).lower()) for t in sorted(

@@ -22,7 +22,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from allegiance.actors.kb import KnowledgeBase, fold
-from allegiance.extraction.event_lexicon import Lexicon, crisis_types
+from allegiance.extraction.events.lexicon import Lexicon, crisis_types
 from allegiance.extraction.pipeline import Extractor, extract
 from allegiance.reading.clean import strip_inline_teasers
 from allegiance.reading.ingest import ingest

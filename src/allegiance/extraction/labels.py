@@ -1,14 +1,14 @@
 """Labels: the descriptive words an author applies to an actor.
 
-"Venezuelan dictator Nicolás Maduro", "Juan Guaidó, the 35-year-old opposition leader", "Maduro is a
-dictator", the self-proclaimed “president”, "the Maduro regime": each gives a label for the actor it
-describes. Read from the parse around each resolved actor mention:
+"Chilean strongman Ana Ruiz", "Ana Ruiz, the young opposition leader", "Ruiz is a tyrant", the
+so-called “governor”, "the Ruiz regime": each gives a label for the actor it describes. Read from
+the parse around each resolved actor mention:
 
-- ``title``: the words before a name that belong to its phrase ("U.S. Secretary of State Mike Pompeo");
-- ``appositive``: a noun phrase set beside the name ("Enrique Altimari, a London representative");
+- ``title``: the words before a name that belong to its phrase ("Foreign Minister Ana Ruiz");
+- ``appositive``: a noun phrase set beside the name ("Ana Ruiz, a party representative");
 - ``predicate``: "X is/was/became a ..." ;
-- ``reference``: a description that stands for the actor itself ("the Maduro regime" for Venezuela,
-  "the Venezuelan foreign minister" for Jorge Arreaza).
+- ``reference``: a description that stands for the actor itself ("the Ruiz regime" for Chile,
+  "the Chilean foreign minister" for whoever held that office).
 
 Words inside quotation marks are the speaker's, not the author's: such labels are kept with the
 speaker as their ``voice`` and left out of the author's framing.
@@ -18,21 +18,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
 from allegiance.actors.kb import KnowledgeBase, fold
-from allegiance.actors.references import (
-    HONORIFICS,
-    ActorRef,
-    Mention,
-    mentions_by_token,
-)
-from allegiance.extraction.quotes import quote_at
-from allegiance.parsing.nlp import text_of
+from allegiance.actors.references import HONORIFICS, ActorRef, Mention
+from allegiance.extraction.context import ArticleContext
+from allegiance.extraction.wordlists import WordLists
+from allegiance.parsing.syntax import conjuncts
 
 #: Honorifics that say nothing about the person.
 _EMPTY = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "the", "a", "an", "his", "her", "its", "their"}
@@ -43,14 +36,6 @@ _GOVERNMENT_WORDS = {"regime", "government", "dictatorship", "junta", "cabinet",
 #: Resolution paths that mean a mention is a name, not a description.
 _NAMING = {"alias", "fuzzy", "unknown", "outlet"}
 MAX_WORDS = 12
-LEXICON = Path(__file__).parents[1] / "data" / "lexicons" / "loaded.yaml"
-
-
-@lru_cache(maxsize=1)
-def loaded_terms() -> frozenset[str]:
-    """Single-word loaded terms of every category (data/lexicons/loaded.yaml)."""
-    spec = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
-    return frozenset(str(t).lower() for c in spec["categories"].values() for t in c["terms"] if " " not in str(t))
 
 
 @dataclass
@@ -69,15 +54,15 @@ class Label:
 
 
 class LabelExtractor:
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, words: WordLists):
         self.kb = kb
+        self.words = words
 
-    def __call__(self, doc: Doc) -> list[Label]:
-        mentions = doc._.actor_mentions or []
-        at = mentions_by_token(doc)
+    def __call__(self, ctx: ArticleContext) -> list[Label]:
+        doc, mentions, at = ctx.doc, ctx.mentions, ctx.by_token
         found: dict[tuple, Label] = {}
-        for chunk, m in self._described_people(doc, mentions, at):
-            label = self._make(doc, m, "reference", list(chunk))
+        for chunk, m in self._described_people(ctx):
+            label = self._make(ctx, m, "reference", list(chunk))
             if label is not None:
                 found.setdefault((label.actor.id, fold(label.label), label.voice), label)
         for m in mentions:
@@ -85,18 +70,19 @@ class LabelExtractor:
                 continue
             span = doc[m.token_start:m.token_end]
             for construction, words in self._labels_of(doc, m, span, at):
-                label = self._make(doc, m, construction, words)
+                label = self._make(ctx, m, construction, words)
                 if label is not None:
                     found.setdefault((label.actor.id, fold(label.label), label.voice), label)
         return sorted(found.values(), key=lambda lab: lab.start)
 
-    def _described_people(self, doc: Doc, mentions: list[Mention], at) -> list[tuple[Span, Mention]]:
+    def _described_people(self, ctx: ArticleContext) -> list[tuple[Span, Mention]]:
         """Definite descriptions of a person named just before: "Obama shrugged off Hugo Chávez, but a clash
         with the late Venezuelan leader's successor ...". The description's head must be a word for a
         person's standing (data/lexicons/person_nouns.yaml) and a demonym in it must match the person's
         country; the person must be named within the two sentences before."""
+        doc, at = ctx.doc, ctx.by_token
         out = []
-        people = [m for m in mentions if m.ref.kind == "person"]
+        people = [m for m in ctx.mentions if m.ref.kind == "person"]
         try:
             chunks = list(doc.noun_chunks)
         except ValueError:
@@ -111,9 +97,9 @@ class LabelExtractor:
                 candidates.append(doc[words[0].i:words[-1].i + 1])
         for chunk in candidates:
             root = chunk.root
-            if root.i in at or chunk[0].lower_ != "the" or root.lemma_.lower() not in person_nouns():
+            if root.i in at or chunk[0].lower_ != "the" or root.lemma_.lower() not in self.words.person_nouns:
                 continue
-            sents = list(doc.sents)
+            sents = ctx.sentences
             idx = next(i for i, s in enumerate(sents) if s.start <= root.i < s.end)
             window_start = sents[max(0, idx - 2)].start
             demonym = next((t for t in chunk if t.ent_type_ in ("NORP", "GPE") and t.i != root.i), None)
@@ -127,7 +113,7 @@ class LabelExtractor:
     def _labels_of(self, doc: Doc, m: Mention, span: Span, at) -> list[tuple[str, list[Token]]]:
         out: list[tuple[str, list[Token]]] = []
         head = span.root
-        if _telling_reference(span, m):
+        if _telling_reference(span, m, self.words.loaded):
             out.append(("reference", [t for t in span]))
         # title words before the name, in the name's own phrase
         left = []
@@ -150,7 +136,7 @@ class LabelExtractor:
             out.append(("title", left))  # not a bare place or first name left of the match
         if head.dep_ == "appos" and head.head.i < span.start and head.head.pos_ == "NOUN" and not (
                 head.head.i in at and at[head.head.i].method in _NAMING):
-            # the name set beside its description: "the self-proclaimed “president” Juan Guaidó"
+            # the name set beside its description: "the so-called “governor” Ana Ruiz"
             desc = head.head
             skip = {t.i for c in desc.children if c.dep_ in ("relcl", "acl", "appos") or c.dep_ == "prep" and c.lower_ != "of"
                     for t in c.subtree}
@@ -158,20 +144,20 @@ class LabelExtractor:
         for child in head.children:
             if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i not in range(m.token_start, m.token_end):
                 if child.i in at and at[child.i].method in _NAMING:
-                    continue  # "the United States, Canada, ..." is a list, not a description
+                    continue  # "Chile, Peru, ..." is a list, not a description
                 whole = _phrase(child)
                 if len(whole) <= MAX_WORDS:
                     out.append(("appositive", whole))
-                else:  # "a leader of the assembly and a protege of López": one label per description
-                    out.append(("appositive", _phrase(child, conjuncts=False)))
-                    out += [("appositive", _phrase(c, conjuncts=False)) for c in _conjuncts_of(child)]
+                else:  # "a member of the council and an ally of the mayor": one label per description
+                    out.append(("appositive", _phrase(child, whole=False)))
+                    out += [("appositive", _phrase(c, whole=False)) for c in conjuncts(child, nested=False)]
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ in _COPULAS:
             for child in head.head.children:
                 if child.dep_ == "attr" and child.pos_ == "NOUN":
                     out.append(("predicate", _phrase(child)))
         return out
 
-    def _make(self, doc: Doc, m: Mention, construction: str, words: list[Token]) -> Label | None:
+    def _make(self, ctx: ArticleContext, m: Mention, construction: str, words: list[Token]) -> Label | None:
         words = [t for t in words if not (t.is_space)]
         while words and (words[0].lower_ in _EMPTY or words[0].is_punct and words[0].text not in "“\"‘"):
             words = words[1:]
@@ -182,15 +168,15 @@ class LabelExtractor:
         if not any(t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lower_ not in _EMPTY for t in words):
             return None
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        text = text_of(doc)[start:end]
+        text = ctx.text[start:end]
         if fold(text) == fold(m.ref.name) or construction != "reference" and (
                 fold(text) == fold(m.text) or _only_names(words, m)):
             return None
-        quote = quote_at(doc, start)
+        quote = ctx.quote_at(start)
         # a quotation's words are its speaker's; an interviewer's question (no speaker) is the outlet's
         voice = quote.speaker.id if quote is not None and quote.speaker is not None else None
-        lid = hashlib.blake2b(f"{doc._.doc_id}|{m.ref.id}|{start}|{end}".encode(), digest_size=8).hexdigest()
-        return Label(doc._.doc_id, lid, m.ref, text, start, end, construction, doc._.outlet, voice)
+        lid = hashlib.blake2b(f"{ctx.doc_id}|{m.ref.id}|{start}|{end}".encode(), digest_size=8).hexdigest()
+        return Label(ctx.doc_id, lid, m.ref, text, start, end, construction, ctx.outlet, voice)
 
 
 def _in_phrase(tok: Token, span: Span) -> bool:
@@ -205,12 +191,6 @@ def _in_phrase(tok: Token, span: Span) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def person_nouns() -> frozenset[str]:
-    spec = yaml.safe_load((LEXICON.parent / "person_nouns.yaml").read_text(encoding="utf-8"))
-    return frozenset(str(w).lower() for w in spec["nouns"])
-
-
 def _common_noun(tok: Token) -> bool:
     """A common noun, also when the tagger calls a lower-case word a proper noun ("NSA leaker")."""
     return tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and tok.is_lower
@@ -218,7 +198,7 @@ def _common_noun(tok: Token) -> bool:
 
 def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     """Nouns and adjectives right before a name, read off the words when the parse did not attach them
-    ("offering National Security Agency whistleblower Edward Snowden asylum")."""
+    ("offering former agency contractor Ana Ruiz asylum")."""
     out: list[Token] = []
     i = span.start - 1
     while i >= span.sent.start:
@@ -234,14 +214,10 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     return out if out and _common_noun(out[-1]) and out[-1].is_lower else []
 
 
-def _conjuncts_of(tok: Token) -> list[Token]:
-    return [c for c in tok.children if c.dep_ == "conj"]
-
-
-def _phrase(tok: Token, conjuncts: bool = True) -> list[Token]:
-    """A noun phrase without its relative clauses (and, if asked, without its coordinated phrases)."""
+def _phrase(tok: Token, whole: bool = True) -> list[Token]:
+    """A noun phrase without its relative clauses (and, unless `whole`, without its coordinated phrases)."""
     drop = set()
-    cut = ("relcl", "acl", "advcl") if conjuncts else ("relcl", "acl", "advcl", "conj", "cc")
+    cut = ("relcl", "acl", "advcl") if whole else ("relcl", "acl", "advcl", "conj", "cc")
     for child in tok.children:
         if child.dep_ in cut and child.i > tok.i:
             drop.update(t.i for t in child.subtree)
@@ -255,7 +231,7 @@ def _phrase(tok: Token, conjuncts: bool = True) -> list[Token]:
     return out
 
 
-def _telling_reference(span: Span, m: Mention) -> bool:
+def _telling_reference(span: Span, m: Mention, loaded: frozenset[str]) -> bool:
     """A description that stands for the actor and says something about it: an office ("the Venezuelan
     foreign minister"), a government named after its leader or qualified ("the Maduro regime", "the
     socialist government"), or a group in loaded words ("the democratic opposition")."""
@@ -263,18 +239,14 @@ def _telling_reference(span: Span, m: Mention) -> bool:
         return False
     if m.method == "role":
         return True
-    loaded = any(_loaded(t) for t in span)
+    is_loaded = any(t.lemma_.lower() in loaded or t.lower_ in loaded for t in span)
     if m.method == "group":
-        return loaded
+        return is_loaded
     if span.root.lemma_.lower() not in _GOVERNMENT_WORDS:
-        return loaded  # "the White House", "the State Department" name a seat, not a judgement
+        return is_loaded  # "the White House", "the State Department" name a seat, not a judgement
     qualified = any(t.pos_ == "ADJ" and not t.ent_type_ for t in span)
     named = any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.lower_ not in ("u.s.", "us") and not t.ent_type_ in ("GPE", "NORP") for t in span)
-    return loaded or qualified or named
-
-
-def _loaded(tok: Token) -> bool:
-    return tok.lemma_.lower() in loaded_terms() or tok.lower_ in loaded_terms()
+    return is_loaded or qualified or named
 
 
 def _descriptive(span: Span, m: Mention) -> bool:

@@ -27,10 +27,12 @@ from allegiance.actors.kb import KnowledgeBase
 from allegiance.actors.references import ActorRef, Mention
 from allegiance.actors.resolve import ActorResolver, register_extensions
 from allegiance.analysis import claims, fusion
-from allegiance.extraction.event_lexicon import Lexicon
+from allegiance.extraction.context import ArticleContext
 from allegiance.extraction.events import Event, EventExtractor
+from allegiance.extraction.events.lexicon import Lexicon, default_lexicon
 from allegiance.extraction.labels import Label, LabelExtractor
 from allegiance.extraction.quotes import Quote, QuoteExtractor
+from allegiance.extraction.wordlists import default_wordlists
 from allegiance.parsing.nlp import load_pipeline
 from allegiance.store import INTERRUPTS, Store
 
@@ -48,23 +50,47 @@ class ExtractSummary:
     interrupted: bool = False
 
 
+@dataclass
+class Extraction:
+    """What every stage found in one article."""
+
+    context: ArticleContext
+    quotes: list[Quote]
+    events: list[Event]
+    labels: list[Label]
+
+    @property
+    def doc(self):
+        return self.context.doc
+
+
 class Extractor:
-    """The parser and the extraction components, built once per command."""
+    """The parser and the extraction components, built once per command. The data files they read
+    are loaded here once and handed to each: the cue words to both the quotes and events stages, the
+    word lists to both the events and labels stages."""
 
     def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None):
         register_extensions()
         self.nlp = nlp or load_pipeline()
         self.kb = kb
         self.actors = ActorResolver(self.nlp, kb)
-        self.quotes = QuoteExtractor()
-        self.labels = LabelExtractor(kb)
-        self.events = EventExtractor(kb, lexicon)
+        lexicon = lexicon or default_lexicon()
+        words = default_wordlists()
+        self.quotes = QuoteExtractor(lexicon.cues)
+        self.events = EventExtractor(kb, lexicon, words)
+        self.labels = LabelExtractor(kb, words)
 
-    def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None):
-        """Every stage on one text: the Doc (with mentions and quotations) and its events."""
-        doc = next(self.docs([(doc_id, text, published, outlet)]))
-        self.quotes(doc)
-        return doc, self.events(doc)
+    def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None) -> Extraction:
+        """Every stage on one text."""
+        return self.extract(next(self.docs([(doc_id, text, published, outlet)])))
+
+    def extract(self, doc) -> Extraction:
+        """Every stage on one parsed Doc, in the order they depend on each other: events and labels
+        read the quotations (who speaks where) that the quotes stage finds."""
+        ctx = ArticleContext.of(doc)
+        quotes = self.quotes(ctx)
+        ctx = ctx.with_quotes(quotes)
+        return Extraction(ctx, quotes, self.events(ctx), self.labels(ctx))
 
     def docs(self, articles: Iterable[tuple]):
         """Parsed Docs with their article context set, in input order."""
@@ -76,12 +102,10 @@ class Extractor:
     def tables(self, articles: Iterable[tuple]) -> Iterator[tuple[str, dict[str, list[dict]]]]:
         """Each article's extraction results as rows per table, in input order."""
         for doc in self.docs(articles):
-            quotes = self.quotes(doc)
-            events = self.events(doc)
-            labels = self.labels(doc)
-            yield doc._.doc_id, {
-                "mentions": mention_rows(doc._.doc_id, doc._.actor_mentions), "events": event_rows(events),
-                "quotes": quote_rows(quotes), "labels": label_rows(labels)}
+            x = self.extract(doc)
+            yield x.context.doc_id, {
+                "mentions": mention_rows(x.context.doc_id, x.context.mentions), "events": event_rows(x.events),
+                "quotes": quote_rows(x.quotes), "labels": label_rows(x.labels)}
 
 
 _worker: Extractor | None = None

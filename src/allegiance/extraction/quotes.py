@@ -8,7 +8,7 @@ Two layouts are read:
   paragraph, so a stray mark can never swallow the rest of the article. One to three words in marks
   are scare quotes, not quotations.
 - **Dashes and bullets** (interview transcripts, translated news): a paragraph opened by "–", "—" or
-  "•" is speech. An attribution inside it ("…, – he said", "…, the professor Andrei Manoylo said")
+  "•" is speech. An attribution inside it ("…, – he said", "…, the professor Ana Ruiz said")
   names the speaker and is not part of the quotation; a dash paragraph that asks (ends with "?", or is
   answered by a bullet) is the interviewer's; bullets and the plain paragraphs that follow them are
   the interviewee's.
@@ -18,7 +18,7 @@ sentence, then in its paragraph (nearest after the quotation first), then the sp
 quotation just before, when the paragraph continues it. Speakers are resolved actors; None when the
 text does not say.
 
-Indirect speech ("Pompeo said that Maduro was planning to leave", "according to the Times, ...")
+Indirect speech ("the minister said that the president would resign", "according to the Times, ...")
 is kept too, with ``kind="indirect"``.
 """
 
@@ -27,23 +27,19 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from allegiance.actors.kb import fold
-from allegiance.actors.references import (
-    HONORIFICS,
-    ActorRef,
-    mentions_by_token,
-    slug,
-)
-from allegiance.actors.resolve import register_extensions
+from allegiance.actors.references import HONORIFICS, ActorRef, slug
 from allegiance.parsing.nlp import text_of
+from allegiance.parsing.syntax import according_to, speech_verb, subject, through
 
-DATA = Path(__file__).parents[1] / "data" / "events"
+if TYPE_CHECKING:
+    from allegiance.extraction.context import ArticleContext
+    from allegiance.extraction.events.lexicon import Cues
+
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
 _DASHES = ("– ", "— ", "- ", "• ", "–", "—", "•")
 #: "…, – he said." / "…, – said the Secretary of State." at the end of a dash paragraph
@@ -66,12 +62,6 @@ class Quote:
     outlet: str | None = None
     #: the speaker's words as written ("he", "the Secretary of State")
     speaker_mention: str | None = None
-
-
-@lru_cache(maxsize=1)
-def report_verbs() -> frozenset[str]:
-    cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
-    return frozenset(cues["reported"]["verbs"]) | frozenset(cues["reported"].get("speech_verbs", []))
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -131,13 +121,12 @@ def _clean_bounds(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 class QuoteExtractor:
-    def __init__(self) -> None:
-        register_extensions()
-        self.verbs = report_verbs()
+    def __init__(self, cues: Cues) -> None:
+        #: verbs that introduce speech (cues.yaml `reported`), the same ones the events stage reads
+        self.verbs = cues.speech_verbs
 
-    def __call__(self, doc: Doc) -> list[Quote]:
-        at = mentions_by_token(doc)
-        text = text_of(doc)
+    def __call__(self, ctx: ArticleContext) -> list[Quote]:
+        doc, at, text = ctx.doc, ctx.by_token, ctx.text
         quotes: list[Quote] = []
         marked = [(s, e) for s, e in mark_spans(text)]
         covered: list[tuple[int, int]] = []
@@ -156,7 +145,7 @@ class QuoteExtractor:
                     nxt = text[paras[pi + 1][0]:paras[pi + 1][1]].lstrip() if pi + 1 < len(paras) else ""
                     if nxt.startswith(_DASHES):  # a plain paragraph between an answer and the next question
                         s, e = _clean_bounds(text, a, b)
-                        quotes.append(self._make(doc, "direct", s, e, interviewee[0], None, interviewee[1]))
+                        quotes.append(self._make(ctx, "direct", s, e, interviewee[0], None, interviewee[1]))
                         covered.append((a, b))
                         continue
                 prev_kind = None
@@ -177,7 +166,7 @@ class QuoteExtractor:
                     e = m.start()
                     speaker, cue = (attribution[0], attribution[1]), attribution[2]
                 elif attribution[0] is not None and attribution[3] is not None and attribution[3] > s + 20:
-                    e = attribution[3]  # "…, the professor Andrei Manoylo said."
+                    e = attribution[3]  # "…, the professor Ana Ruiz said."
                     speaker, cue = (attribution[0], attribution[1]), attribution[2]
                 else:
                     speaker = last_speaker
@@ -187,7 +176,7 @@ class QuoteExtractor:
                     interviewee = speaker
             s, e = _clean_bounds(text, s, e)
             if len(text[s:e].split()) >= 1 and e > s:
-                quotes.append(self._make(doc, "direct", s, e, speaker[0], cue, speaker[1]))
+                quotes.append(self._make(ctx, "direct", s, e, speaker[0], cue, speaker[1]))
                 covered.append((a, b))
             prev_kind = kind
         # quotation marks elsewhere
@@ -201,20 +190,20 @@ class QuoteExtractor:
             speaker, mention, cue = self._speaker(doc, s, e, marked, at)
             if speaker is None and prev is not None and _continues(text, prev.end, s):
                 speaker, mention, cue = prev.speaker, prev.speaker_mention, prev.cue
-            q = self._make(doc, "direct", s, e, speaker, cue, mention)
+            q = self._make(ctx, "direct", s, e, speaker, cue, mention)
             quotes.append(q)
             prev = q
-        quotes += self._indirect(doc, marked + covered, at)
+        quotes += self._indirect(ctx, marked + covered)
         quotes.sort(key=lambda q: q.start)
-        self._carry_over(doc, quotes, at)
-        doc._.quotes = quotes
+        self._carry_over(ctx, quotes)
         return quotes
 
-    def _carry_over(self, doc: Doc, quotes: list[Quote], at) -> None:
+    def _carry_over(self, ctx: ArticleContext, quotes: list[Quote]) -> None:
         """Speakers written as "he", "she" or "the minister": the person last quoted, if they were quoted
         within the last three paragraphs, else the person named last before the quotation. News
         introduces a speaker once by name and then goes on with pronouns."""
-        people = sorted({id(m): m for m in at.values() if m.ref.kind == "person"}.values(), key=lambda m: m.start)
+        doc = ctx.doc
+        people = sorted((m for m in ctx.covering if m.ref.kind == "person"), key=lambda m: m.start)
         # people who are the subject of something, most often the one a later "he" means
         subjects = [m for m in people if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")
                     or doc[m.token_start:m.token_end].root.head.dep_ in ("nsubj", "nsubjpass")]
@@ -237,23 +226,19 @@ class QuoteExtractor:
 
     # -- pieces ------------------------------------------------------------------------
 
-    def _make(self, doc: Doc, kind: str, s: int, e: int, speaker: ActorRef | None, cue: str | None,
+    def _make(self, ctx: ArticleContext, kind: str, s: int, e: int, speaker: ActorRef | None, cue: str | None,
               mention: str | None) -> Quote:
-        qid = hashlib.blake2b(f"{doc._.doc_id}|{kind}|{s}|{e}".encode(), digest_size=8).hexdigest()
-        return Quote(doc._.doc_id, qid, kind, text_of(doc)[s:e], s, e, speaker, cue, doc._.outlet, mention)
+        qid = hashlib.blake2b(f"{ctx.doc_id}|{kind}|{s}|{e}".encode(), digest_size=8).hexdigest()
+        return Quote(ctx.doc_id, qid, kind, ctx.text[s:e], s, e, speaker, cue, ctx.outlet, mention)
 
     def _actor(self, tok: Token, at, doc) -> tuple[ActorRef | None, str | None]:
         """The actor a speaker phrase names: the mention on its head, else a person (then anything)
-        named in its own words ("the professor ... Andrei Manoylo", not the "Moscow" of his university).
+        named in its own words ("the professor ... Ana Ruiz", not the "Tartu" of her university).
         A pronoun or a description ("the minister") is left for :meth:`_carry_over`; a name the resolver
         did not know becomes a provisional person."""
         if tok.i in at:
             return at[tok.i].ref, at[tok.i].text
-        own, queue = [], [tok]
-        while queue:
-            t = queue.pop(0)
-            own.append(t)
-            queue.extend(c for c in t.children if c.dep_ in _NAME_DEPS)
+        own = [tok, *through(tok, _NAME_DEPS)]
         named = [at[t.i] for t in own if t.i in at]
         people = [m for m in named if m.ref.kind == "person"]
         if people or named:
@@ -261,7 +246,7 @@ class QuoteExtractor:
             return m.ref, m.text
         names = [t for t in sorted(own, key=lambda t: t.i)
                  if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "", "ORG") and t.lower_ not in HONORIFICS]
-        if names:  # "the professor of Moscow State University Andrei Manoylo": the name in the phrase
+        if names:  # "the professor of Tartu University Ana Ruiz": the name in the phrase
             run = [names[-1]]
             for t in reversed(names[:-1]):
                 if t.i == run[0].i - 1:
@@ -289,8 +274,8 @@ class QuoteExtractor:
         if span is None:
             return None, None, None, None
         for tok in reversed(list(span)):
-            if tok.lemma_.lower() in self.verbs and tok.pos_ in ("VERB", "AUX"):
-                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if speech_verb(tok, self.verbs):
+                subj = subject(tok)
                 if subj is None:
                     continue
                 ref, mention = self._actor(subj, at, doc)
@@ -325,11 +310,11 @@ class QuoteExtractor:
             return None, None, None
         best = None
         for tok in span:
-            if tok.lemma_.lower() not in self.verbs or tok.pos_ not in ("VERB", "AUX"):
+            if not speech_verb(tok, self.verbs):
                 continue
             if any(ms <= tok.idx < me for ms, me in marked):
                 continue
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subj = subject(tok)
             if subj is None:
                 continue
             same_sentence = tok.sent.start_char <= s < tok.sent.end_char or tok.sent.start_char < e <= tok.sent.end_char
@@ -343,14 +328,12 @@ class QuoteExtractor:
                 return None, None, None
             sent = inner[0].sent
             # "according to X": the source of the whole sentence
-            for tok in sent:
-                if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                    for obj in doc[tok.i + 1].children:
-                        ref, mention = self._actor(obj, at, doc)
-                        return ref, mention, "according to"
+            for obj in according_to(sent):
+                ref, mention = self._actor(obj, at, doc)
+                return ref, mention, "according to"
             # a partial quotation inside a sentence about someone: "Maduro congratulated those who led
             # the “defeat of ...”" is Maduro's phrase
-            subj = next((c for c in sent.root.children if c.dep_ == "nsubj"), None)
+            subj = subject(sent.root, ("nsubj",))
             if subj is not None and not any(ms <= sent.root.idx < me for ms, me in marked) and e - s < len(sent.text) * 0.8:
                 ref, mention = self._actor(subj, at, doc)
                 if ref is not None:
@@ -359,8 +342,9 @@ class QuoteExtractor:
         ref, mention = self._actor(best[1], at, doc)
         return ref, mention, best[2].lemma_.lower()
 
-    def _indirect(self, doc: Doc, marked, at) -> list[Quote]:
+    def _indirect(self, ctx: ArticleContext, marked) -> list[Quote]:
         """Reported speech without marks: "X said (that) ...", with the reported clause as the content."""
+        doc, at = ctx.doc, ctx.by_token
         out = []
         for tok in doc:
             if tok.lemma_.lower() not in self.verbs or tok.pos_ != "VERB":
@@ -368,7 +352,7 @@ class QuoteExtractor:
             if any(ms <= tok.idx < me for ms, me in marked):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subj = subject(tok)
             if comp is None or subj is None:
                 continue
             words = list(comp.subtree)
@@ -381,7 +365,7 @@ class QuoteExtractor:
                 continue
             s, e = _clean_bounds(text_of(doc), words[0].idx, words[-1].idx + len(words[-1].text))
             ref, mention = self._actor(subj, at, doc)
-            out.append(self._make(doc, "indirect", s, e, ref, tok.lemma_.lower(), mention))
+            out.append(self._make(ctx, "indirect", s, e, ref, tok.lemma_.lower(), mention))
         return out
 
 
@@ -395,10 +379,3 @@ def _continues(text: str, prev_end: int, start: int) -> bool:
     between = text[prev_end:start]
     return len(between) < 12 and "\n" in between
 
-
-def quote_at(doc: Doc, char: int) -> Quote | None:
-    """The direct quotation that a character offset falls in, if any."""
-    for q in doc._.quotes or []:
-        if q.kind == "direct" and q.start <= char < q.end:
-            return q
-    return None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).parents[1] / "data" / "events"
+DATA = Path(__file__).parents[2] / "data" / "events"
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,13 @@ class Trigger:
     intransitive: bool = False
     #: only with a target of these kinds: praise of a leader is support, praise of a plan is not
     target_kinds: tuple[str, ...] = ()
-    #: the phrase says who is held to account ("holds him responsible", "Maduro is the one responsible"):
+    #: the phrase says who is held to account ("holds him responsible", "the general is the one responsible"):
     #: that one is the target; whoever holds them so, or says it, the source
     held: bool = False
     #: a hostile noun whose own actor is the accused: "American meddling" accuses the United States
     accused_owner: bool = False
-    #: a noun whose "of" phrase names who acts ("the loyalty of the armed forces"); whoever holds it,
-    #: the subject of the verb it is the object of, is the target ("Maduro retains the loyalty of ...")
+    #: a noun whose "of" phrase names who acts ("the loyalty of the army"); whoever holds it,
+    #: the subject of the verb it is the object of, is the target ("the general keeps the loyalty of ...")
     of_source: bool = False
     #: a direct object, when the verb has one, must be an actor: "fight imperialism" is a figure of speech
     actor_object: bool = False
@@ -104,11 +104,72 @@ class TypeSpec:
     when_yielding: str | None = None
 
 
+@dataclass(frozen=True)
+class Cues:
+    """The cue words of ``cues.yaml`` (matched on lemmas), read once and handed to every stage that
+    tests words against them: the events stage and the quotes stage read the same verbs of saying."""
+
+    #: verbs governing an event that deny or refuse it ("refused to", "stopped short of")
+    negation_verbs: frozenset[str]
+    modals: frozenset[str]
+    #: verbs governing an event that say it is intended
+    plan_verbs: frozenset[str]
+    conditionals: frozenset[str]
+    conditions: frozenset[str]
+    report_verbs: frozenset[str]
+    report_phrases: tuple[str, ...]
+    #: verbs that introduce speech: the reporting verbs and the others that introduce a quotation
+    speech_verbs: frozenset[str]
+    not_agent_verbs: frozenset[str]
+    spokesperson_titles: frozenset[str]
+    state_groups: frozenset[str]
+    characterizing: frozenset[str]
+    light_nouns: frozenset[str]
+    plotting_words: frozenset[str]
+    accusing_verbs: frozenset[str]
+    answering_verbs: frozenset[str]
+    receiving_verbs: frozenset[str]
+    collective_nouns: frozenset[str]
+    stopping_verbs: frozenset[str]
+    demand_nouns: frozenset[str]
+    carrier_nouns: frozenset[str]
+    undergoing_verbs: frozenset[str]
+    topic_preps: frozenset[str]
+    #: prepositions whose object only sets the scene (a time, a topic) rather than taking part
+    setting_preps: frozenset[str]
+
+    @classmethod
+    def read(cls, spec: dict) -> Cues:
+        for section in spec.values():
+            for key, words in section.items():
+                _check_words(words, f"cues.yaml {key}")
+        args, reported = spec["arguments"], spec["reported"]
+
+        def words(section: dict, key: str) -> frozenset[str]:
+            return frozenset(section[key])
+
+        return cls(
+            negation_verbs=words(spec["negation"], "verbs"), modals=words(spec["planned"], "modals"),
+            plan_verbs=words(spec["planned"], "verbs"), conditionals=words(spec["planned"], "conditionals"),
+            conditions=words(spec["planned"], "conditions"), report_verbs=words(reported, "verbs"),
+            report_phrases=tuple(p.lower() for p in reported["phrases"]),
+            speech_verbs=words(reported, "verbs") | words(reported, "speech_verbs"),
+            not_agent_verbs=words(args, "not_agent_verbs"), spokesperson_titles=words(args, "spokesperson_titles"),
+            state_groups=words(args, "state_groups"), characterizing=words(args, "characterizing_verbs"),
+            light_nouns=words(args, "light_nouns"), plotting_words=words(args, "plotting_words"),
+            accusing_verbs=words(args, "accusing_verbs"), answering_verbs=words(args, "answering_verbs"),
+            receiving_verbs=words(args, "receiving_verbs"), collective_nouns=words(args, "collective_nouns"),
+            stopping_verbs=words(args, "stopping_verbs"), demand_nouns=words(args, "demand_nouns"),
+            carrier_nouns=words(args, "carrier_nouns"), undergoing_verbs=words(args, "undergoing_verbs"),
+            topic_preps=words(args, "topic_preps"),
+            setting_preps=words(args, "setting_preps") | words(args, "topic_preps"))
+
+
 @dataclass
 class Lexicon:
     types: dict[str, TypeSpec]
     by_first: dict[str, list[Trigger]]
-    cues: dict
+    cues: Cues
     #: phrases whose words never trigger an event, indexed by first word
     ignore: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
@@ -156,12 +217,9 @@ class Lexicon:
                     by_first.setdefault(words[0], []).append(trig)
         for trigs in by_first.values():
             trigs.sort(key=lambda t: -len(t.words))
-        cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
         for name, spec in types.items():
             _check_words(spec.target_preps, f"types.yaml {name}")
-        for section in cues.values():
-            for key, words in section.items():
-                _check_words(words, f"cues.yaml {key}")
+        cues = Cues.read(yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8")))
         return cls(types, by_first, cues, ignore)
 
 
@@ -182,25 +240,6 @@ def _check_words(words, where: str) -> None:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return Lexicon.load()
-
-
-LEXICONS = Path(__file__).parents[1] / "data" / "lexicons"
-
-
-@lru_cache(maxsize=1)
-def hostile_terms() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Hostile loaded terms (data/lexicons/loaded.yaml), indexed by first word, longest first."""
-    spec = yaml.safe_load((LEXICONS / "loaded.yaml").read_text(encoding="utf-8"))
-    skip = {str(t).lower() for t in spec.get("not_accusations") or []}
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for cat in spec["categories"].values():
-        if cat.get("hostile"):
-            for term in cat["terms"]:
-                if str(term).lower() in skip:
-                    continue
-                words = phrase_words(term)
-                index.setdefault(words[0], []).append(words)
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
 
 
 def crisis_types() -> set[str]:

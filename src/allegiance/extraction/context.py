@@ -1,0 +1,77 @@
+"""What the extraction stages know about the one article they are reading.
+
+Built once per article, after the parse and the actor resolver, and handed to every stage (quotes,
+events, labels) instead of each stage recomputing it from the Doc or keeping it on itself between
+calls: an extractor lives for a whole run, so anything it kept from one article would leak into the
+next. The quotations are the one thing a stage adds: the quotes stage finds them, and
+:meth:`ArticleContext.with_quotes` hands the stages after it a context that has them, so the order
+the stages must run in is written in the code that runs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span
+
+from allegiance.actors.focus import focus_country
+from allegiance.actors.references import ActorRef, Mention, mentions_by_token
+from allegiance.extraction.quotes import Quote
+from allegiance.parsing.nlp import text_of
+from allegiance.parsing.temporal import as_date, reference_date
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    doc: Doc
+    doc_id: str
+    outlet: str | None
+    #: the article's date, when it has one
+    published: dt.date | None
+    #: the day the article speaks from, even when it carries no date: who held an office then
+    reference: dt.date | None
+    #: every actor mention the resolver found, in text order
+    mentions: list[Mention]
+    #: each token's mention (the first one that covers it)
+    by_token: dict[int, Mention]
+    #: the mentions of `by_token`, each once: a mention overlapped by an earlier one is left out
+    covering: list[Mention]
+    sentences: list[Span]
+    #: the article's main country (see `resolve.focus_country`)
+    focus: str | None
+    #: the quotations, once the quotes stage has found them
+    quotes: tuple[Quote, ...] | None = None
+
+    @classmethod
+    def of(cls, doc: Doc) -> ArticleContext:
+        """The context of a parsed Doc whose actor mentions are resolved."""
+        at = mentions_by_token(doc)
+        covering = list({id(m): m for m in at.values()}.values())
+        published = as_date(doc._.published)
+        return cls(
+            doc=doc, doc_id=doc._.doc_id, outlet=doc._.outlet, published=published,
+            reference=reference_date(published, (e.text for e in doc.ents if e.label_ == "DATE")),
+            mentions=list(doc._.actor_mentions or []), by_token=at, covering=covering,
+            sentences=list(doc.sents), focus=focus_country(covering, doc))
+
+    @property
+    def text(self) -> str:
+        return text_of(self.doc)
+
+    def with_quotes(self, quotes: list[Quote]) -> ArticleContext:
+        return replace(self, quotes=tuple(quotes))
+
+    def direct_quotes(self) -> list[Quote]:
+        """The quotations in marks or dashes; the stages after the quotes stage read who speaks in them."""
+        if self.quotes is None:
+            raise ValueError("the quotes stage must run before the stages that read quotations")
+        return [q for q in self.quotes if q.kind == "direct"]
+
+    def quote_at(self, char: int) -> Quote | None:
+        """The direct quotation a character offset falls in, if any."""
+        return next((q for q in self.direct_quotes() if q.start <= char < q.end), None)
+
+    def speaker_at(self, char: int) -> ActorRef | None:
+        q = self.quote_at(char)
+        return q.speaker if q else None
