@@ -30,7 +30,7 @@ from allegiance.actors.resolve import (
     Mention,
     register_extensions,
 )
-from allegiance.analysis import claims, fusion
+from allegiance.analysis import corpus
 from allegiance.extraction.event_lexicon import Lexicon
 from allegiance.extraction.events import Event, EventExtractor
 from allegiance.extraction.labels import Label, LabelExtractor
@@ -202,8 +202,7 @@ def extract(
             if len(done) >= BATCH:
                 _flush(store, done)
         _flush(store, done)
-        summary.counts["contested claim groups"] = claims.build(store)
-        summary.counts["fused events"] = fusion.build(store)
+        summary.counts.update(corpus.update(store))
     except INTERRUPTS:
         summary.interrupted = True
         summary.counts["extracted"] -= len(done)
