@@ -10,7 +10,7 @@ from allegiance.reading.ingest import ingest
 
 def _claim(i, doc, speaker, text, context="", start=None):
     return Claim(f"c{i}", doc, speaker, speaker and speaker.lower().replace(" ", "-"), text, stance(text, None),
-                 start if start is not None else i * 100, (start or i * 100) + len(text), "Outlet", context)
+                 start if start is not None else i * 100, (start or i * 100) + len(text), context)
 
 
 def test_stance():

@@ -466,13 +466,15 @@ def export_cmd(
     db: DbOption = Path(DEFAULT_DB),
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")] = None,
+    kb: KbOption = None,
 ) -> None:
     """Export stored data in the documented field layout."""
     if not db.exists():
         raise _fatal(f"no database at {db}; run `allegiance ingest` first")
+    knowledge = _load_kb(kb) if what in EXPORTS and EXPORTS[what].rows is not None else None
     try:
         with Store(db, read_only=True) as store:
-            n = export(store, what, fmt, output)
+            n = export(store, what, fmt, output, kb=knowledge)
     except (StoreError, ExportError) as exc:
         raise _fatal(str(exc)) from exc
     if output:

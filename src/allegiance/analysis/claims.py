@@ -11,7 +11,7 @@ its reporting verb or its words say so (``data/lexicons/denial.yaml``: "denied",
   join the same group.
 
 A group is *contested* when one party asserts what another denies. This is a corpus-level stage:
-``allegiance extract`` rebuilds the claims table after each run.
+``allegiance extract`` updates the claims table after each run (``update``).
 """
 
 from __future__ import annotations
@@ -54,8 +54,7 @@ class Claim:
     stance: str
     start: int
     end: int
-    outlet: str | None
-    context: str
+    context: str  # the article's text just before the claim, where a reply names whom it answers
 
 
 @lru_cache(maxsize=1)
@@ -146,39 +145,35 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def load_claims(store: Store) -> list[Claim]:
-    rows = store.con.execute(
-        """
-        SELECT q.quote_id, q.doc_id, q.speaker_name, q.speaker_id, q.quote, q.cue, q.start, q."end", a.outlet,
-               substr(a.text, greatest(1, q.start - 300), q.start - greatest(1, q.start - 300) + 1) AS before
-        FROM quotes q JOIN articles a USING (doc_id)
-        WHERE a.duplicate_of IS NULL
-        ORDER BY q.doc_id, q.start
-        """
-    ).fetchall()
-    return [Claim(qid, doc, sp, sid, text, stance(text, cue), s, e, outlet, before or "")
-            for qid, doc, sp, sid, text, cue, s, e, outlet, before in rows]
-
-
-def group(claims: list[Claim], names: dict[str, set[str]] | None = None) -> list[tuple[int, bool]]:
-    """(group index, contested) for each claim."""
-    n = len(claims)
-    groups = _Groups(n)
-    # within an article: a denial answers the speaker its context names
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(claims):
-        by_doc[c.doc_id].append(i)
-    for idxs in by_doc.values():
-        for i in idxs:
-            c = claims[i]
+def replies(claims: list[Claim]) -> dict[str, list[str]]:
+    """claim id -> the ids of the earlier claims in its article that it answers: a denial answers the
+    assertion of a speaker its context names. This depends on the article alone, so it is kept with
+    the claims and worked out again only when the article is."""
+    answered: dict[str, list[str]] = {c.claim_id: [] for c in claims}
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_doc[c.doc_id].append(c)
+    for members in by_doc.values():
+        for c in members:
             if c.stance != "deny":
                 continue
             context = fold(c.context[-300:] + " " + c.text)
-            for j in [j for j in idxs if claims[j].start < c.start]:
-                other = claims[j]
+            for other in [o for o in members if o.start < c.start]:
                 if other.stance == "assert" and other.speaker_id and other.speaker_id != c.speaker_id and any(
                         answers(context, w) for w in _name_words(other.speaker)):
-                    groups.join(i, j)
+                    answered[c.claim_id].append(other.claim_id)
+    return answered
+
+
+def group(claims: list[Claim], answered: dict[str, list[str]] | None = None) -> list[tuple[int, bool]]:
+    """(group index, contested) for each claim; the group index is that of its first claim in the list.
+    ``answered``: the replies within articles (``replies``), worked out here when not given."""
+    n = len(claims)
+    groups = _Groups(n)
+    index = {c.claim_id: i for i, c in enumerate(claims)}
+    for cid, targets in (replies(claims) if answered is None else answered).items():
+        for target in targets:
+            groups.join(index[cid], index[target])
     # across articles: similar words
     if n > 1:
         for i, j in similar_pairs([_terms(c.text) for c in claims]):
@@ -199,15 +194,29 @@ def _name_words(name: str | None) -> list[str]:
     return [w for w in fold(name or "").split() if len(w) > 3][-1:]
 
 
-def build(store: Store) -> int:
-    """Rebuild the claims table from the stored quotations; returns the number of contested groups."""
-    claims = load_claims(store)
-    assigned = group(claims)
-    rows = [
-        {"claim_id": c.claim_id, "doc_id": c.doc_id, "speaker": c.speaker, "speaker_id": c.speaker_id,
-         "text": c.text, "stance": c.stance, "group_id": f"g{claims[g].claim_id}", "contested": contested,
-         "start": c.start, "end": c.end}
-        for c, (g, contested) in zip(claims, assigned)
-    ]
-    store.replace_claims(rows)
-    return len({r["group_id"] for r in rows if r["contested"]})
+def update(store: Store, docs: list[str]) -> None:
+    """Bring the claims up to date after these articles were (re-)extracted.
+
+    Stance and replies depend on one article alone: they are worked out for these articles only, and
+    kept. The grouping across articles is redone over every claim, from the stored texts: the word
+    weights claims are compared by (IDF) depend on the whole corpus, so any new article can join or
+    split groups elsewhere. Only the claims of these articles and those whose group changed are written.
+    """
+    new = [Claim(qid, doc, sp, sid, text, stance(text, cue), s, e, before or "")
+           for qid, doc, sp, sid, text, cue, s, e, before in store.claim_sources(docs)]
+    answered = replies(new)
+    previous: dict[str, tuple[str, bool]] = {}
+    kept = []
+    for cid, doc, sp, sid, text, st, s, e, ans, gid, contested in store.stored_claims(excluding=docs):
+        kept.append(Claim(cid, doc, sp, sid, text, st, s, e, ""))
+        answered[cid] = list(ans or [])
+        previous[cid] = (gid, contested)
+    claims = sorted(new + kept, key=lambda c: (c.doc_id, c.start, c.claim_id))
+    rows = []
+    for c, (g, contested) in zip(claims, group(claims, answered)):
+        gid = f"g{claims[g].claim_id}"
+        if previous.get(c.claim_id) != (gid, contested):
+            rows.append({"claim_id": c.claim_id, "doc_id": c.doc_id, "speaker": c.speaker, "speaker_id": c.speaker_id,
+                         "text": c.text, "stance": c.stance, "group_id": gid, "contested": contested,
+                         "start": c.start, "end": c.end, "answers": answered[c.claim_id]})
+    store.write_claims(docs, rows)

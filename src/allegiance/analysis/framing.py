@@ -14,12 +14,9 @@ from dataclasses import dataclass
 
 from allegiance.actors.focus import main_country
 from allegiance.actors.kb import KnowledgeBase, fold
+from allegiance.analysis.affiliation import affiliation
+from allegiance.ontology import ontology
 from allegiance.store import Store
-
-#: Sectors that make an actor part of the government camp of its country, or of the opposition.
-INCUMBENT_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD"}
-OPPOSITION_SECTORS = {"OPP", "REB"}
-COUP_TYPES = ("COUP_ATTEMPT", "COUP_PLOT", "SELF_COUP")
 
 
 @dataclass
@@ -36,17 +33,9 @@ class FramingRow:
     value: float  # count, share of quotations, or rate per 1,000 words
 
 
-def _outlets(store: Store) -> dict[str, tuple[str | None, str | None]]:
-    rows = store.con.execute(
-        "SELECT doc_id, outlet, extra->>'lean' FROM articles WHERE duplicate_of IS NULL").fetchall()
-    return {doc: (outlet, lean) for doc, outlet, lean in rows}
-
-
 def labels_by_outlet(store: Store, actor_id: str | None = None) -> list[FramingRow]:
-    outlets = _outlets(store)
-    rows = store.con.execute(
-        "SELECT doc_id, actor_id, actor_name, label FROM labels WHERE voice IS NULL"
-        + (" AND actor_id = ?" if actor_id else ""), [actor_id] if actor_id else []).fetchall()
+    outlets = store.independent_outlets()
+    rows = store.author_labels(actor_id)
     counts: Counter = Counter()
     names = {}
     for doc, aid, name, label in rows:
@@ -60,37 +49,15 @@ def labels_by_outlet(store: Store, actor_id: str | None = None) -> list[FramingR
 
 
 def camp(kb: KnowledgeBase, actor_id: str | None, country: str | None, focus: str | None) -> str:
-    """Incumbent, opposition or foreign, from the knowledge base's sectors and country."""
-    if not actor_id or actor_id.startswith("unknown:"):
-        return "unknown"
-    actor = kb.actors.get(actor_id)
-    if actor is None and ":" in actor_id:  # a group in a country: "VEN:opposition"
-        country, actor = actor_id.split(":", 1)[0], kb.actors.get(actor_id.split(":", 1)[1])
-    sectors = set(actor.sectors) if actor else set()
-    country = (actor.country if actor else None) or country
-    if focus and country and country != focus:
-        return "foreign"
-    if sectors & OPPOSITION_SECTORS:
-        return "opposition"
-    if sectors & INCUMBENT_SECTORS:
-        return "incumbent"
-    return "other"
-
-
-def _focus(store: Store) -> str | None:
-    """The corpus's main country: the one its actor mentions most often belong to."""
-    return main_country(dict(store.con.execute(
-        "SELECT country, count(*) FROM mentions WHERE country IS NOT NULL AND NOT provisional "
-        "GROUP BY country ORDER BY count(*) DESC").fetchall()))
+    """Incumbent, opposition, foreign, other or unknown: the speaker's side, by the knowledge base alone."""
+    return affiliation(kb, actor_id, country=country, focus=focus).camp
 
 
 def quote_shares(store: Store, kb: KnowledgeBase) -> list[FramingRow]:
-    outlets = _outlets(store)
-    focus = _focus(store)
-    rows = store.con.execute(
-        "SELECT doc_id, speaker_id, speaker_country FROM quotes WHERE kind = 'direct'").fetchall()
+    outlets = store.independent_outlets()
+    focus = main_country(store.mention_countries())  # the corpus's main country
     counts: dict[tuple, Counter] = defaultdict(Counter)
-    for doc, sid, country in rows:
+    for doc, _, _, _, sid, _, country in store.direct_quotes():
         if doc in outlets:
             counts[outlets[doc]][camp(kb, sid, country, focus)] += 1
     out = []
@@ -110,13 +77,13 @@ def loaded_rates(store: Store) -> list[FramingRow]:
     spec = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))["categories"]
     patterns = {cat: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(str(t).lower()) for t in sorted(
         c["terms"], key=lambda t: -len(str(t)))) + r")(?![\w-])") for cat, c in spec.items()}
-    outlets = _outlets(store)
+    outlets = store.independent_outlets()
     quotes: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc, s, e in store.con.execute("SELECT doc_id, start, \"end\" FROM quotes WHERE kind = 'direct'").fetchall():
+    for doc, _, s, e, _, _, _ in store.direct_quotes():
         quotes[doc].append((s, e))
     words: Counter = Counter()
     hits: dict[tuple, Counter] = defaultdict(Counter)
-    for doc, text in store.con.execute("SELECT doc_id, text FROM articles WHERE duplicate_of IS NULL").fetchall():
+    for doc, text in store.independent_texts():
         author = list(text)
         for s, e in quotes[doc]:
             author[s:e] = " " * (e - s)  # quoted words are the speaker's
@@ -152,22 +119,18 @@ class CoupClaim:
 
 
 def coup_attribution(store: Store) -> list[CoupClaim]:
-    """Every coup event and every accusation of a coup: who is said to stage it, and who says so."""
-    rows = store.con.execute(
-        """
-        SELECT e.type, e.status, e.source_name, e.source_id, e.target_name, e.target_id,
-               e.attributed_to_name, e.attributed_to_id, a.outlet, e.doc_id, e.sentence, e.start, e."end"
-        FROM events e JOIN articles a USING (doc_id)
-        WHERE a.duplicate_of IS NULL
-          AND (e.type IN ('COUP_ATTEMPT', 'COUP_PLOT', 'SELF_COUP')
-               OR (e.type = 'ACCUSE' AND regexp_matches(lower(e.sentence), 'coup|putsch')))
-        ORDER BY e.doc_id, e.start
-        """
-    ).fetchall()
+    """Every coup event and every accusation of a coup: who is said to stage it, and who says so.
+    Which types are coups, and which words make an accusation one, is in ``data/events/types.yaml``."""
+    onto = ontology()
+    coups = onto.type_names(coup=True)
+    accusations = {t: re.compile("|".join(re.escape(w) for w in words)) for t, words in onto.coup_accusations().items()}
     out = []
     seen = set()
-    for etype, status, src, sid, tgt, tid, att, aid, outlet, doc, sent, s, e in rows:
-        if etype == "ACCUSE":
+    for etype, status, src, sid, tgt, tid, att, aid, outlet, doc, sent, s, e in store.coup_candidates(
+            [*coups, *accusations]):
+        if etype in accusations:
+            if not accusations[etype].search(sent.lower()):
+                continue
             claim = CoupClaim(tgt, tid, src, sid, etype, status, outlet, doc, sent, s, e)
         else:
             claim = CoupClaim(src, sid, att, aid, etype, status, outlet, doc, sent, s, e)

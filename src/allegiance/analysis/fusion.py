@@ -7,7 +7,9 @@ where a near-duplicate article counts as its original, so a syndicated copy neve
 
 Its status combines its mentions: ``occurred`` when some report states it as having happened,
 ``contested`` when it is both asserted and denied, else the most common of claimed, planned, negated.
-This is a corpus-level stage: ``allegiance extract`` rebuilds the fused events after each run.
+Mentions of different types are never one event, so fusion runs type by type: this is a corpus-level
+stage, and ``allegiance extract`` redoes, after each run, the types of the events it added or removed
+(``update``). Within a type it starts over: where a mention joins depends on every mention before it.
 """
 
 from __future__ import annotations
@@ -70,17 +72,10 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-def load_members(store: Store) -> dict[str, list[Member]]:
-    rows = store.con.execute(
-        """
-        SELECT e.doc_id, e.event_id, e.type, a.outlet, coalesce(a.duplicate_of, a.doc_id), a.published, e.date,
-               e.status, e.sentence, e.start, e."end", e.source_id, e.source_name, e.target_id, e.target_name
-        FROM events e JOIN articles a USING (doc_id)
-        ORDER BY a.published NULLS LAST, e.doc_id, e.start
-        """
-    ).fetchall()
+def load_members(store: Store, types: list[str]) -> dict[str, list[Member]]:
+    """The mentions of these types, by type, in the order of publication."""
     by_type: dict[str, list[Member]] = defaultdict(list)
-    for doc, eid, etype, outlet, root, pub, date, status, sent, s, e, sid, sname, tid, tname in rows:
+    for doc, eid, etype, outlet, root, pub, date, status, sent, s, e, sid, sname, tid, tname in store.fusion_members(types):
         when = _day(date) or pub
         by_type[etype].append(Member(doc, eid, outlet, root, pub, when, date, status, sent, s, e, sid, sname, tid, tname))
     return by_type
@@ -90,9 +85,10 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
-def fuse(store: Store) -> list[FusedEvent]:
+def fuse(store: Store, types: list[str] | None = None) -> list[FusedEvent]:
+    """The fused events of these event types (of every stored type when not given)."""
     fused: list[FusedEvent] = []
-    for etype, members in load_members(store).items():
+    for etype, members in load_members(store, store.event_types() if types is None else types).items():
         clusters: list[list[Member]] = []
         # named mentions first, so a mention with an unnamed side joins an event with both named
         for m in sorted(members, key=lambda m: (m.source_id is None) + (m.target_id is None)):
@@ -147,14 +143,17 @@ def _summarise(etype: str, members: list[Member]) -> FusedEvent:
     )
 
 
-def build(store: Store) -> int:
-    """Rebuild the fused events from the stored mentions; returns how many there are."""
-    events = fuse(store)
-    store.replace_fused(
+def update(store: Store, docs: list[str]) -> None:
+    """Redo the fused events of every type these (re-)extracted articles have events of, or had."""
+    types = store.event_types_touched(docs)
+    if not types:
+        return
+    events = fuse(store, types)
+    store.write_fused(
+        types,
         [{"fused_id": f.fused_id, "type": f.type, "source_id": f.source_id, "source": f.source,
           "target_id": f.target_id, "target": f.target, "date": f.date, "status": f.status,
           "num_mentions": f.num_mentions, "num_sources": f.num_sources, "first_reported": f.first_reported,
           "outlets": f.outlets} for f in events],
         [{"fused_id": f.fused_id, "doc_id": m.doc_id, "event_id": m.event_id} for f in events for m in f.members],
     )
-    return len(events)

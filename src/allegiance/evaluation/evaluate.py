@@ -163,15 +163,10 @@ def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), pr
     kb = KnowledgeBase.load(*kb_files)
     report = Report()
     with extracted(corpus, kb, processes, lexicon) as store:
-        texts = dict(store.con.execute("SELECT doc_id, text FROM articles").fetchall())
-        rows = store.con.execute(
-            'SELECT doc_id, type, plover_event, source_id, source_name, target_id, target_name, status, start, "end" '
-            "FROM events"
-        ).fetchall()
-        label_rows = store.con.execute(
-            "SELECT doc_id, actor_id, actor_name, label FROM labels WHERE voice IS NULL").fetchall()
-        quote_rows = store.con.execute(
-            "SELECT doc_id, quote, speaker_id, speaker_name FROM quotes WHERE kind = 'direct'").fetchall()
+        texts = store.article_texts()
+        rows = store.events_to_score()
+        label_rows = store.author_labels()
+        quote_rows = [(doc, quote, sid, sname) for doc, quote, _, _, sid, sname, _ in store.direct_quotes()]
     preds: dict[str, list[tuple]] = defaultdict(list)
     for r in rows:
         preds[r[0]].append(r)

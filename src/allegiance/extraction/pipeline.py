@@ -26,7 +26,7 @@ from spacy.language import Language
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.actors.references import ActorRef, Mention
 from allegiance.actors.resolve import ActorResolver, register_extensions
-from allegiance.analysis import claims, fusion
+from allegiance.analysis import corpus
 from allegiance.extraction.context import ArticleContext
 from allegiance.extraction.events import Event, EventExtractor
 from allegiance.extraction.events.lexicon import Lexicon, default_lexicon
@@ -222,8 +222,7 @@ def extract(
             if len(done) >= BATCH:
                 _flush(store, done)
         _flush(store, done)
-        summary.counts["contested claim groups"] = claims.build(store)
-        summary.counts["fused events"] = fusion.build(store)
+        summary.counts.update(corpus.update(store))
     except INTERRUPTS:
         summary.interrupted = True
         summary.counts["extracted"] -= len(done)

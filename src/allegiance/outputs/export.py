@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from allegiance.actors.kb import load_kb
+from allegiance.actors.kb import KnowledgeBase, load_kb
 from allegiance.analysis.allegiances import allegiances, indicators
 from allegiance.analysis.framing import coup_attribution, framing_rows
 from allegiance.store import Store
@@ -26,11 +26,12 @@ FORMATS = ("jsonl", "csv", "parquet")
 
 @dataclass(frozen=True)
 class Export:
+    """An export's fields, in the order of its query in the store (``store/exports.py``), or of ``rows``."""
+
     fields: tuple[str, ...]
-    query: str
     help: str
-    #: for an analysis computed in Python rather than a query: store -> rows as dicts
-    rows: Callable[[Store], list[dict]] | None = None
+    #: for an analysis computed in Python rather than a query: (store, knowledge base) -> rows as dicts
+    rows: Callable[[Store, KnowledgeBase], list[dict]] | None = None
 
 
 def _as_rows(items) -> list[dict]:
@@ -41,116 +42,62 @@ def _as_rows(items) -> list[dict]:
 EXPORTS: dict[str, Export] = {
     "articles": Export(
         fields=("doc_id", "title", "outlet", "author", "published", "url", "language", "duplicate_of", "text"),
-        query="""
-            SELECT doc_id, title, outlet, author, strftime(published, '%Y-%m-%d') AS published, url,
-                   language, duplicate_of, text
-            FROM articles ORDER BY doc_id
-        """,
         help="one row per stored article: metadata, language, the original it duplicates, cleaned text",
     ),
     "mentions": Export(
         fields=("doc_id", "outlet", "mention_id", "actor", "actor_id", "mention", "kind", "country", "sectors",
                 "method", "provisional", "start", "end"),
-        query="""
-            SELECT m.doc_id, a.outlet, m.mention_id, m.actor_name, m.actor_id, m.text, m.kind, m.country, m.sectors,
-                   m.method, m.provisional, m.start, m."end"
-            FROM mentions m JOIN articles a USING (doc_id) ORDER BY m.doc_id, m.start
-        """,
         help="every actor mention resolved in the articles, with how it was resolved",
     ),
     "events": Export(
         fields=("doc_id", "event_id", "type", "plover", "source", "source_id", "source_mention", "target", "target_id",
                 "target_mention", "status", "attributed_to", "attributed_to_id", "date", "date_precision", "location",
                 "location_country", "sentence", "start", "end", "outlet", "confidence", "trigger", "claim_id"),
-        query="""
-            SELECT e.doc_id, e.event_id, e.type,
-                   struct_pack(event := e.plover_event, mode := e.plover_mode, context := e.plover_context),
-                   e.source_name, e.source_id, e.source_mention, e.target_name, e.target_id, e.target_mention,
-                   e.status, e.attributed_to_name, e.attributed_to_id, e.date, e.date_precision, e.location,
-                   e.location_country, e.sentence, e.start, e."end", a.outlet, e.confidence, e.trigger,
-                   (SELECT min(c.claim_id) FROM claims c
-                    WHERE c.doc_id = e.doc_id AND c.speaker_id = e.attributed_to_id
-                      AND c.start < e."end" AND c."end" > e.start) AS claim_id
-            FROM events e JOIN articles a USING (doc_id) ORDER BY e.doc_id, e.start, e.trigger_start, e.type
-        """,
         help="one row per event, source actor and target actor, with its evidence sentence and offsets",
     ),
     "quotes": Export(
         fields=("doc_id", "quote_id", "kind", "quote", "speaker", "speaker_id", "speaker_mention", "cue", "start",
                 "end", "outlet"),
-        query="""
-            SELECT q.doc_id, q.quote_id, q.kind, q.quote, q.speaker_name, q.speaker_id, q.speaker_mention, q.cue,
-                   q.start, q."end", a.outlet
-            FROM quotes q JOIN articles a USING (doc_id) ORDER BY q.doc_id, q.start
-        """,
         help="direct quotations and reported speech, with speakers and character offsets",
     ),
     "claims": Export(
         fields=("claim_id", "doc_id", "speaker", "speaker_id", "text", "stance", "group_id", "contested", "start",
                 "end", "outlet"),
-        query="""
-            SELECT c.claim_id, c.doc_id, c.speaker, c.speaker_id, c.text, c.stance, c.group_id, c.contested,
-                   c.start, c."end", a.outlet
-            FROM claims c JOIN articles a USING (doc_id) ORDER BY c.group_id, c.doc_id, c.start
-        """,
         help="every claim with its stance (assert or deny), its group, and whether the group is contested",
     ),
     "labels": Export(
         fields=("doc_id", "outlet", "actor", "actor_id", "label", "start", "end", "construction", "voice"),
-        query="""
-            SELECT l.doc_id, a.outlet, l.actor_name, l.actor_id, l.label, l.start, l."end", l.construction, l.voice
-            FROM labels l JOIN articles a USING (doc_id) ORDER BY l.doc_id, l.start
-        """,
         help="descriptive labels applied to actors; voice is null for the author, else the speaker's actor id",
     ),
     "framing": Export(
         fields=("section", "outlet", "lean", "actor", "actor_id", "key", "count", "value"),
-        query="",
         help="the outlet comparison in long form: labels per actor, quotation share per camp, loaded-term rates",
-        rows=lambda store: _as_rows(framing_rows(store, load_kb())),
+        rows=lambda store, kb: _as_rows(framing_rows(store, kb)),
     ),
     "coups": Export(
         fields=("accused", "accused_id", "accuser", "accuser_id", "kind", "status", "outlet", "doc_id", "sentence",
                 "start", "end"),
-        query="",
         help="who is reported as staging or plotting a coup, who says so, and in which outlet",
-        rows=lambda store: _as_rows(coup_attribution(store)),
+        rows=lambda store, kb: _as_rows(coup_attribution(store)),
     ),
     "fused-events": Export(
         fields=("fused_id", "type", "source", "source_id", "target", "target_id", "date", "status", "num_mentions",
                 "num_sources", "first_reported", "outlets", "evidence"),
-        query="""
-            SELECT f.fused_id, f.type, f.source, f.source_id, f.target, f.target_id, f.date, f.status,
-                   f.num_mentions, f.num_sources, strftime(f.first_reported, '%Y-%m-%d'), f.outlets,
-                   list(struct_pack(doc_id := e.doc_id, outlet := a.outlet, sentence := e.sentence,
-                                    start := e.start, "end" := e."end") ORDER BY e.doc_id, e.start)
-            FROM fused_events f
-            JOIN fused_members m USING (fused_id)
-            JOIN events e ON e.doc_id = m.doc_id AND e.event_id = m.event_id
-            JOIN articles a ON a.doc_id = e.doc_id
-            GROUP BY ALL ORDER BY f.num_sources DESC, f.num_mentions DESC, f.fused_id
-        """,
         help="events fused across articles, with mentions, independent sources, outlets and evidence",
     ),
     "allegiances": Export(
         fields=("actor", "actor_id", "sector", "contender", "contender_id", "stance", "since", "status",
                 "num_sources", "evidence"),
-        query="",
         help="each actor's stance (+1 with, -1 against) toward each contender for power, with its evidence",
-        rows=lambda store: _as_rows(allegiances(store, load_kb())),
+        rows=lambda store, kb: _as_rows(allegiances(store, kb)),
     ),
     "indicators": Export(
         fields=("country", "week", "type", "status", "defector_sector", "count"),
-        query="",
         help="weekly event counts by country, type and status; defections by the defector's sector",
-        rows=indicators,
+        rows=lambda store, kb: indicators(store),
     ),
     "errors": Export(
         fields=("run_id", "origin", "line", "doc_id", "stage", "reason", "created_at"),
-        query="""
-            SELECT run_id, origin, line, doc_id, stage, reason, strftime(created_at, '%Y-%m-%dT%H:%M:%S') AS created_at
-            FROM errors ORDER BY run_id, origin, line
-        """,
         help="every input that could not be stored, with the reason",
     ),
 }
@@ -160,23 +107,25 @@ class ExportError(ValueError):
     pass
 
 
-def export(store: Store, what: str, fmt: str = "jsonl", out: Path | None = None, stdout: IO[str] | None = None) -> int:
-    """Write one export; returns the number of rows written."""
+def export(store: Store, what: str, fmt: str = "jsonl", out: Path | None = None, stdout: IO[str] | None = None,
+           kb: KnowledgeBase | None = None) -> int:
+    """Write one export; returns the number of rows written. ``kb``: the knowledge base the analyses
+    (framing camps, allegiance groups) place actors with; the built-in one when not given."""
     if what not in EXPORTS:
         raise ExportError(f"unknown export {what!r}; choose one of: {', '.join(EXPORTS)}")
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     spec = EXPORTS[what]
     if spec.rows is not None:
-        rows = spec.rows(store)
+        rows = spec.rows(store, kb or load_kb())
         if fmt == "jsonl":
             return _write_jsonl_rows(([r[f] for f in spec.fields] for r in rows), spec.fields, out, stdout or sys.stdout)
         table = pa.Table.from_pylist([{f: r[f] for f in spec.fields} for r in rows]) if rows else pa.table(
             {f: pa.array([], pa.string()) for f in spec.fields})
     elif fmt == "jsonl":
-        return _write_jsonl(store.con.execute(spec.query), spec.fields, out, stdout or sys.stdout)
+        return _write_jsonl(store.export_cursor(what), spec.fields, out, stdout or sys.stdout)
     else:
-        table = store.con.sql(spec.query).to_arrow_table()
+        table = store.export_table(what)
     table = table.rename_columns(list(spec.fields))
     if fmt == "parquet":
         if out is None:

@@ -14,22 +14,25 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.analysis.allegiances import GROUPS, Stance, allegiances, contenders
+from allegiance.analysis.allegiances import Stance, allegiances, contenders
 from allegiance.analysis.framing import (
     CoupClaim,
     coup_attribution,
     labels_by_outlet,
     loaded_rates,
 )
+from allegiance.ontology import ontology
 from allegiance.store import Store
 
-#: Colours for event types in the timeline (types not listed share the last colour).
-TYPE_COLOURS = {
-    "PROTEST": "#e6a23c", "REPRESS": "#c0392b", "ARREST": "#8e44ad", "DEFECT": "#16a085",
-    "RECOGNIZE": "#2980b9", "PLEDGE_LOYALTY": "#27ae60", "SANCTION": "#7f8c8d", "COUP_ATTEMPT": "#2c3e50",
-    "COUP_PLOT": "#34495e", "SELF_COUP": "#5d6d7e", "ACCUSE": "#d35400", "DEMAND": "#f1c40f",
-    "THREATEN": "#e74c3c", "CONSULT": "#95a5a6", "AID": "#1abc9c", "ARMED_CLASH": "#922b21", "other": "#bdc3c7",
-}
+#: The timeline's colour for the types without one of their own (``colour`` in data/events/types.yaml).
+OTHER_COLOUR = "#bdc3c7"
+#: The most widely reported fused events considered for the key-events table, before the scope filter.
+KEY_EVENT_CANDIDATES = 200
+
+
+def _colours() -> dict[str, str]:
+    """Timeline colour by type; the types without a colour are counted together as "other"."""
+    return {t.name: t.colour for t in ontology().types.values() if t.colour} | {"other": OTHER_COLOUR}
 
 
 def esc(value) -> str:
@@ -81,9 +84,7 @@ class ReportData:
 
 def gather(store: Store, kb: KnowledgeBase, country: str | None = None, date_from: dt.date | None = None,
            date_to: dt.date | None = None, principals: list[str] | None = None) -> ReportData:
-    articles = store.con.execute(
-        "SELECT doc_id, title, outlet, strftime(published, '%Y-%m-%d'), url, language, duplicate_of FROM articles "
-        "ORDER BY published NULLS LAST, doc_id").fetchall()
+    articles = store.articles_overview()
     outlets_of = {a[0]: a[2] for a in articles}
 
     def in_scope(date: str | None, *countries) -> bool:
@@ -95,13 +96,8 @@ def gather(store: Store, kb: KnowledgeBase, country: str | None = None, date_fro
             return False
         return True
 
-    events = store.con.execute(
-        """
-        SELECT e.type, coalesce(e.date, strftime(a.published, '%Y-%m-%d')), e.location_country, e.source_country,
-               e.target_country
-        FROM events e JOIN articles a USING (doc_id) WHERE a.duplicate_of IS NULL
-        """
-    ).fetchall()
+    colours = _colours()
+    events = store.event_dates()
     timeline: dict[str, Counter] = defaultdict(Counter)
     counted = 0
     for etype, date, loc, src, tgt in events:
@@ -111,20 +107,8 @@ def gather(store: Store, kb: KnowledgeBase, country: str | None = None, date_fro
         if date and len(date) >= 7:
             day = dt.date.fromisoformat(date[:10]) if len(date) >= 10 else dt.date.fromisoformat(date[:7] + "-01")
             week = (day - dt.timedelta(days=day.weekday())).isoformat()
-            timeline[week][etype if etype in TYPE_COLOURS else "other"] += 1
-    fused = store.con.execute(
-        """
-        SELECT f.type, f.source, f.target, f.date, f.status, f.num_sources, f.num_mentions, f.outlets,
-               list(struct_pack(doc_id := e.doc_id, sentence := e.sentence) ORDER BY e.doc_id),
-               any_value(e.location_country), any_value(e.source_country), any_value(e.target_country)
-        FROM fused_events f JOIN fused_members m USING (fused_id)
-        JOIN events e ON e.doc_id = m.doc_id AND e.event_id = m.event_id
-        WHERE f.type IN ('COUP_ATTEMPT', 'COUP_PLOT', 'SELF_COUP', 'DEFECT', 'RECOGNIZE', 'PLEDGE_LOYALTY',
-                         'PROTEST', 'REPRESS', 'ARREST', 'SANCTION', 'ARMED_CLASH')
-          AND f.source IS NOT NULL
-        GROUP BY ALL ORDER BY f.num_sources DESC, f.num_mentions DESC, f.type LIMIT 200
-        """
-    ).fetchall()
+            timeline[week][etype if etype in colours else "other"] += 1
+    fused = store.key_fused_events(ontology().type_names(key_event=True), KEY_EVENT_CANDIDATES)
     key_events = [
         KeyEvent(t, s, g, d, st, ns, nm, list(o or []),
                  [EvidenceRef(ev["doc_id"], outlets_of.get(ev["doc_id"]), ev["sentence"]) for ev in evs])
@@ -146,8 +130,8 @@ def gather(store: Store, kb: KnowledgeBase, country: str | None = None, date_fro
         "independent articles": sum(1 for a in articles if a[6] is None),
         "outlets": len({a[2] for a in articles if a[2]}),
         "events in scope": counted,
-        "fused events": store.con.execute("SELECT count(*) FROM fused_events").fetchall()[0][0],
-        "quotations": store.con.execute("SELECT count(*) FROM quotes WHERE kind = 'direct'").fetchall()[0][0],
+        "fused events": store.count_fused_events(),
+        "quotations": store.count_direct_quotes(),
         "contested claim groups": len(disputes),
     }
     scope = ", ".join(p for p in (
@@ -159,9 +143,7 @@ def gather(store: Store, kb: KnowledgeBase, country: str | None = None, date_fro
 
 
 def _disputes(store: Store, outlets_of: dict) -> list[Dispute]:
-    rows = store.con.execute(
-        "SELECT group_id, speaker, stance, text, doc_id FROM claims WHERE contested ORDER BY group_id, doc_id, start"
-    ).fetchall()
+    rows = store.contested_claims()
     groups: dict[str, Dispute] = {}
     for gid, speaker, stance, text, doc in rows:
         d = groups.setdefault(gid, Dispute([], []))
@@ -218,6 +200,7 @@ def _timeline_svg(timeline: dict[str, Counter]) -> str:
     width, height, pad = max(320, 14 * len(weeks) + 60), 220, 40
     peak = max(sum(c.values()) for c in timeline.values())
     bar = (width - pad - 10) / len(weeks)
+    colours = _colours()
     parts = [f'<svg id="timeline" role="img" aria-label="Events per week by type" width="{width}" height="{height + 40}" '
              f'viewBox="0 0 {width} {height + 40}">']
     for i, week in enumerate(weeks):
@@ -226,13 +209,13 @@ def _timeline_svg(timeline: dict[str, Counter]) -> str:
             h = (height - 20) * n / peak
             y -= h
             parts.append(f'<rect class="bar" x="{pad + i * bar:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" '
-                         f'height="{h:.1f}" fill="{TYPE_COLOURS.get(etype, TYPE_COLOURS["other"])}">'
+                         f'height="{h:.1f}" fill="{colours.get(etype, OTHER_COLOUR)}">'
                          f"<title>{esc(week)}: {n} {esc(etype)}</title></rect>")
     parts.append(f'<text x="{pad}" y="{height + 15}" class="axis">{esc(weeks[0])}</text>')
     parts.append(f'<text x="{width - 10}" y="{height + 15}" class="axis" text-anchor="end">{esc(weeks[-1])}</text>')
     parts.append(f'<text x="5" y="15" class="axis">{peak}</text></svg>')
     used = sorted({t for c in timeline.values() for t in c})
-    legend = "".join(f'<span class="key"><i style="background:{TYPE_COLOURS.get(t, TYPE_COLOURS["other"])}"></i>'
+    legend = "".join(f'<span class="key"><i style="background:{colours.get(t, OTHER_COLOUR)}"></i>'
                      f"{esc(t)}</span>" for t in used)
     return "".join(parts) + f'<div class="legend">{legend}</div>'
 
@@ -325,7 +308,7 @@ def render_html(data: ReportData) -> str:
          '<h2 id="where">Who stands where</h2><input id="filter" placeholder="Filter actors…" aria-label="Filter">',
          '<table id="stances"><thead><tr><th>group</th><th>actor</th><th>stance</th><th>contender</th><th>since</th>'
          "<th>status</th><th>sources</th><th>evidence</th></tr></thead><tbody>"]
-    order = {g: i for i, g in enumerate(GROUPS)}
+    order = {g: i for i, g in enumerate(ontology().groups)}
     for s in sorted(data.stances, key=lambda s: order[s.group]):
         mark = '<span class="with">with</span>' if s.stance > 0 else '<span class="against">against</span>'
         ev = [EvidenceRef(e.doc_id, e.outlet, e.sentence) for e in s.evidence]
