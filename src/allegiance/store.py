@@ -85,6 +85,17 @@ class StoreError(RuntimeError):
     """The database cannot be opened or migrated: fatal for the command."""
 
 
+def _open_failure(path: str, exc: Exception) -> str:
+    """Why a database cannot be opened, in words a user can act on. DuckDB lets one process write a
+    database file, or several read it, never both: a second command fails at once rather than wait."""
+    held = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", str(exc))
+    if held:
+        return (f"database {path} is in use by another process (PID {held.group(1)}): another allegiance command "
+                "is writing to it or reading it; "
+                "run this command again once it has finished, or use another --db")
+    return f"cannot open database {path}: {exc}"
+
+
 def migrations() -> list[tuple[int, Path]]:
     found = []
     for path in sorted(MIGRATIONS.glob("*.sql")):
@@ -102,7 +113,7 @@ class Store:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         except (duckdb.Error, OSError) as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+            raise StoreError(_open_failure(self.path, exc)) from exc
         if read_only:
             if self.schema_version() < max(v for v, _ in migrations()):
                 raise StoreError(f"database {self.path} has an older schema; run `allegiance ingest` on it once to upgrade")
