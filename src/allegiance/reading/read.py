@@ -10,6 +10,7 @@ import codecs
 import gzip
 import hashlib
 import json
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -67,9 +68,7 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if format_of(child) and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield child
+            yield from _walk(path)
         elif path.is_file():
             if format_of(path):
                 yield path
@@ -77,6 +76,27 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
                 yield ReadError(str(path), f"unsupported file type (expected one of {', '.join(FORMATS)})")
         else:
             yield ReadError(str(path), "no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[Path | ReadError]:
+    """The readable files under a folder. Linked folders are not entered (a link can loop), and a linked
+    file is read only if it lies inside the folder: a link must not make a run read what the user did
+    not give it (a corpus unpacked from elsewhere can hold a link to ~/.ssh)."""
+    inside = root.resolve()
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder, f) for f in files if not f.startswith(".") and format_of(Path(f))]
+    for path in sorted(found):
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(inside):
+                yield ReadError(str(path), f"link to {target}, outside {root}: not read")
+                continue
+            if not target.is_file():
+                yield ReadError(str(path), "link to nothing readable (broken link or not a file)")
+                continue
+        yield path
 
 
 def looks_binary(data: bytes) -> bool:
