@@ -270,8 +270,8 @@ def test_cleaning_and_metadata_only_remove_and_read(text):
     with within(LIMIT["clean"]):
         cleaned = clean(text)
         meta = infer(cleaned)
-    source_words = set(normalise(text).split())
-    assert set(cleaned.text.split()) <= source_words  # nothing is made up, only furniture dropped
+    words = re.compile(r"\w+")  # words, not tokens: dropping an inline teaser may glue a comma to a word
+    assert set(words.findall(cleaned.text)) <= set(words.findall(normalise(text)))  # only furniture dropped
     if meta.published is not None:
         assert meta.published.year in YEARS
     for value in (meta.title, meta.author):
