@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 OUT    ?= demo
 DB     ?= $(OUT)/allegiance.duckdb
 
-.PHONY: install browser demo test bench clean
+.PHONY: install browser demo test bench stress clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ test: install browser
 bench: install
 	$(BIN)/python scripts/bench_ingest.py
 	$(BIN)/python scripts/bench_extract.py
+
+# The long reliability runs (docs/reliability.md): 10,000 fuzzed documents, 20 SIGKILLs of a real ingest, and
+# a 1 GB file, a 10^6-line JSONL and 100k files ingested with their peak memory measured. Figures in $(OUT)/stress-*.json.
+stress: install
+	@mkdir -p $(OUT)
+	ALLEGIANCE_FUZZ_SCALE=27 ALLEGIANCE_FUZZ_REPORT=$(OUT)/stress-fuzz.json $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
+	ALLEGIANCE_CRASH_KILLS=20 ALLEGIANCE_CRASH_REPORT=$(OUT)/stress-crash.json $(BIN)/pytest -q -p no:cacheprovider tests/test_crash.py
+	$(BIN)/python scripts/stress_resources.py --json $(OUT)/stress-resources.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from allegiance.extraction.events.lexicon import Lexicon
 
+from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.ontology import (
     SECTORS_FILE,
     TYPES_FILE,

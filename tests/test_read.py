@@ -87,7 +87,7 @@ def test_undecodable_bytes_are_reported(tmp_path):
     err = _one(path)
     assert isinstance(err, ReadError) and "not valid UTF-8" in err.reason
     with pytest.raises(ValueError, match="binary file"):
-        decode(b"\xff\xfe\x00\x00")
+        decode(b"\x00\x01\x02\x03 not text")
 
 
 def test_truncated_gzip_is_reported_after_the_good_lines(tmp_path):

@@ -135,6 +135,14 @@ def ingest_cmd(
     raise typer.Exit(2 if summary.failed else 0)
 
 
+def _reader(db: Path) -> Store:
+    """The database opened for reading, or a fatal error that says why not (in use, outdated)."""
+    try:
+        return Store(db, read_only=True)
+    except StoreError as exc:
+        raise _fatal(str(exc)) from exc
+
+
 def _load_kb(files: list[Path] | None) -> KnowledgeBase:
     try:
         return KnowledgeBase.load(*(files or []))
@@ -221,7 +229,7 @@ def actors_cmd(
     if unknown:
         if not db.exists():
             raise _fatal(f"no database at {db}; run `allegiance ingest` first")
-        with Store(db, read_only=True) as store:
+        with _reader(db) as store:
             rows = store.unknown_actors(limit)
         if as_yaml:
             print(unknown_yaml(rows), end="")
@@ -269,7 +277,7 @@ def framing_cmd(
     if not db.exists():
         raise _fatal(f"no database at {db}; run `allegiance ingest` first")
     actor_id = _find_actor(knowledge, actor) if actor else None
-    with Store(db, read_only=True) as store:
+    with _reader(db) as store:
         labels = labels_by_outlet(store, actor_id)
         shares = quote_shares(store, knowledge)
         rates = loaded_rates(store)
@@ -333,7 +341,7 @@ def allegiances_cmd(
         except ValueError as exc:
             raise _fatal(f"--at must be a date as YYYY-MM-DD, not {at!r}") from exc
     ids = [_find_actor(knowledge, name) for name in principal or []]
-    with Store(db, read_only=True) as store:
+    with _reader(db) as store:
         stances = allegiances(store, knowledge, day, ids or None)
     title = "Who stands where" + (f" on {at}" if at else "")
     table = Table(title=title, title_justify="left", show_lines=False)
@@ -373,7 +381,7 @@ def report_cmd(
     except ValueError as exc:
         raise _fatal(f"dates must be YYYY-MM-DD: {exc}") from exc
     ids = [_find_actor(knowledge, name) for name in principal or []]
-    with Store(db, read_only=True) as store:
+    with _reader(db) as store:
         data = gather(store, knowledge, country.upper() if country else None, start, end, ids or None)
     text = render_html(data) if fmt == "html" else render_markdown(data)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -473,7 +481,7 @@ def export_cmd(
         raise _fatal(f"no database at {db}; run `allegiance ingest` first")
     knowledge = _load_kb(kb) if what in EXPORTS and EXPORTS[what].rows is not None else None
     try:
-        with Store(db, read_only=True) as store:
+        with _reader(db) as store:
             n = export(store, what, fmt, output, kb=knowledge)
     except (StoreError, ExportError) as exc:
         raise _fatal(str(exc)) from exc

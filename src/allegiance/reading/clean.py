@@ -47,6 +47,11 @@ _STOP_NAME = {"The", "A", "An", "In", "On", "No", "Why", "How", "What", "When", 
 _INLINE_TEASER = re.compile(r"(?P<surname>[A-Z][a-z'’-]*[a-z])(?=[A-Z][\w'’-]*\s)[^\n]{0,600}?\sMORE\b")
 
 
+#: Longest line that can be site furniture (a byline, a "Read more", a copyright notice). Longer lines are
+#: paragraphs; matching the patterns against them is wasted, and on a multi-megabyte line takes minutes.
+FURNITURE_CHARS = 1_000
+
+
 @dataclass
 class Furniture:
     credits: list[re.Pattern]
@@ -64,6 +69,8 @@ class Furniture:
         return cls(credits, lines)
 
     def role_of(self, line: str) -> tuple[str, re.Match] | None:
+        if len(line) > FURNITURE_CHARS:
+            return None
         for role, pattern in self.lines:
             m = pattern.fullmatch(line)
             if m:

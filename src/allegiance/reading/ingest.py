@@ -23,6 +23,10 @@ from allegiance.records import META_FIELDS, Article, Metadata, ReadError, Source
 from allegiance.store import INTERRUPTS, Store
 
 BATCH = 200
+#: Longest article text stored, in characters: about 35,000 words, far past any news article. The parser
+#: refuses texts over 1,000,000 characters, and extraction time grows faster than the length, so a
+#: longer "article" (a dump, a log, a book) is refused here with the reason instead of stalling a run.
+MAX_TEXT_CHARS = 200_000
 
 
 @dataclass
@@ -58,6 +62,9 @@ class ArticleBuilder:
         cleaned = clean(text or "", self.furniture)
         if not cleaned.text.strip():
             return ReadError(rec.origin, "no article text left after removing site furniture", rec.line, rec.doc_id)
+        if len(cleaned.text) > MAX_TEXT_CHARS:
+            return ReadError(rec.origin, f"article text is {len(cleaned.text):,} characters, over the limit of "
+                             f"{MAX_TEXT_CHARS:,} (not a news article?)", rec.line, rec.doc_id)
         inferred = infer(cleaned, self.outlets, is_person=looks_like_person)
         extra = dict(rec.extra)
         given = [k for k in META_FIELDS if k in rec.meta]

@@ -28,10 +28,19 @@ _NOT_PERSON = re.compile(
 _TOLD = re.compile(r"\b(?:told|speaking to) (?P<outlet>(?:the )?[A-Z][\w.!-]*(?: [A-Z][\w.!-]*){0,3})")
 _EXCLUSIVE = re.compile(r"\bexclusive\b", re.I)
 _SPLIT_OUTLETS = re.compile(r"\s*(?:,|\band\b|&)\s*")
+#: Publication years believed. Outside them a "date" is a typo or a placeholder ("0001-01-01",
+#: "9999-12-31"), and relative dates resolved against it would run off the calendar.
+YEARS = range(1800, 2200)
 
 
 def parse_date(value: object) -> dt.date | None:
-    """Parse a date written as ISO, "27 January 2019" or "January 27, 2019"; None if it is not one."""
+    """Parse a date written as ISO, "27 January 2019" or "January 27, 2019"; None if it is not one
+    or falls outside the believable publication years."""
+    day = _parse_date(value)
+    return day if day is not None and day.year in YEARS else None
+
+
+def _parse_date(value: object) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):

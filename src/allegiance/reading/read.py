@@ -6,9 +6,12 @@ file (and line) and go on, so one broken article never costs the rest of a batch
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
+import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -21,6 +24,16 @@ from allegiance.records import META_FIELDS, ReadError, SourceRecord
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".jsonl.gz": "jsonl"}
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Byte-order marks of the encodings whose text is full of NUL bytes; checked before the binary test.
+#: UTF-32 comes first: its little-endian mark starts with UTF-16's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+#: A JSON escape of a UTF-16 surrogate: the only way a decoded JSON string can hold one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: How much of an over-long JSONL line is read at a time while skipping it (memory stays flat).
+_SKIP_CHUNK = 1024 * 1024
 
 Progress = Callable[[int], None]
 
@@ -55,9 +68,7 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if format_of(child) and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield child
+            yield from _walk(path)
         elif path.is_file():
             if format_of(path):
                 yield path
@@ -65,6 +76,27 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
                 yield ReadError(str(path), f"unsupported file type (expected one of {', '.join(FORMATS)})")
         else:
             yield ReadError(str(path), "no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[Path | ReadError]:
+    """The readable files under a folder. Linked folders are not entered (a link can loop), and a linked
+    file is read only if it lies inside the folder: a link must not make a run read what the user did
+    not give it (a corpus unpacked from elsewhere can hold a link to ~/.ssh)."""
+    inside = root.resolve()
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder, f) for f in files if not f.startswith(".") and format_of(Path(f))]
+    for path in sorted(found):
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(inside):
+                yield ReadError(str(path), f"link to {target}, outside {root}: not read")
+                continue
+            if not target.is_file():
+                yield ReadError(str(path), "link to nothing readable (broken link or not a file)")
+                continue
+        yield path
 
 
 def looks_binary(data: bytes) -> bool:
@@ -82,6 +114,15 @@ def decode(data: bytes) -> str:
     """
     if not data.strip():
         raise InputError("empty file")
+    wide = next((enc for bom, enc in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"starts with a {wide.upper()} byte-order mark but is not valid {wide.upper()} (byte {exc.start})") from None
+        if not text.strip():
+            raise InputError("empty file")
+        return text
     if looks_binary(data):
         raise InputError("binary file, not text")
     try:
@@ -133,9 +174,11 @@ def _read_jsonl(path: Path, max_bytes: int, progress: Progress | None) -> Iterat
         lineno = 0
         reported = 0
         try:
-            for lineno, line in enumerate(stream, start=1):  # noqa: B007 - lineno used after loop
-                if line.strip():
-                    yield _jsonl_record(path, lineno, line, max_bytes)
+            for lineno, line in enumerate(_lines(stream, max_bytes), start=1):  # noqa: B007 - lineno used after loop
+                if isinstance(line, int):
+                    yield ReadError(str(path), f"record is {line:,} bytes, over the limit of {max_bytes:,} (--max-bytes)", line=lineno)
+                elif line.strip():
+                    yield _jsonl_record(path, lineno, line)
                 if progress:
                     pos = raw.tell()
                     progress(pos - reported)
@@ -144,10 +187,27 @@ def _read_jsonl(path: Path, max_bytes: int, progress: Progress | None) -> Iterat
             yield ReadError(str(path), f"file is truncated or corrupt after line {lineno}: {exc}", line=lineno + 1)
 
 
-def _jsonl_record(path: Path, lineno: int, line: bytes, max_bytes: int) -> SourceRecord | ReadError:
+def _lines(stream, max_bytes: int) -> Iterator[bytes | int]:
+    """The lines of a stream, each read whole only up to ``max_bytes``: an over-long line is skipped
+    in chunks and stands as its length, so a 1 GB line never sits in memory."""
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes:
+            yield line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n"):
+            line = stream.readline(_SKIP_CHUNK)
+            if not line:
+                break
+            size += len(line)
+        yield size
+
+
+def _jsonl_record(path: Path, lineno: int, line: bytes) -> SourceRecord | ReadError:
     origin = str(path)
-    if len(line) > max_bytes:
-        return ReadError(origin, f"record is {len(line):,} bytes, over the limit of {max_bytes:,} (--max-bytes)", line=lineno)
     try:
         obj = json.loads(line.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -156,13 +216,19 @@ def _jsonl_record(path: Path, lineno: int, line: bytes, max_bytes: int) -> Sourc
         return ReadError(origin, f"malformed JSON: {exc.msg} at column {exc.colno}", line=lineno)
     if not isinstance(obj, dict):
         return ReadError(origin, f"expected a JSON object, got {type(obj).__name__}", line=lineno)
+    if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(obj):
+        return ReadError(origin, "record holds an unpaired UTF-16 surrogate (a \\uD800-\\uDFFF escape), which is not text", line=lineno)
     doc_id = obj.get("doc_id")
     doc_id = str(doc_id).strip() if doc_id not in (None, "") else f"{doc_id_of(path)}-{lineno}"
     text, html = obj.get("text"), obj.get("html")
+    for key, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            return ReadError(origin, f"'{key}' is a JSON {_json_type(value)}, not a string", line=lineno, doc_id=doc_id)
     if not _nonblank(text) and not _nonblank(html):
         return ReadError(origin, "record has no 'text' or 'html'", line=lineno, doc_id=doc_id)
-    meta = {k: obj[k] for k in META_FIELDS if obj.get(k) not in (None, "")}
-    extra = {k: v for k, v in obj.items() if k not in META_FIELDS and k not in ("doc_id", "text", "html")}
+    # a title or date given as an object or a list is not trusted as one; it stays with the extra fields
+    meta = {k: obj[k] for k in META_FIELDS if _scalar(obj.get(k)) and obj[k] != ""}
+    extra = {k: v for k, v in obj.items() if k not in meta and k not in ("doc_id", "text", "html")}
     return SourceRecord(
         doc_id=doc_id,
         origin=origin,
@@ -178,3 +244,20 @@ def _jsonl_record(path: Path, lineno: int, line: bytes, max_bytes: int) -> Sourc
 
 def _nonblank(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def _has_lone_surrogate(obj: object) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)

@@ -8,6 +8,7 @@ none is built from article text. The read queries are in ``queries.py``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -28,6 +29,17 @@ MEMORY_LIMIT = "256MB"
 INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
 
 
+
+def _open_failure(path: str, exc: Exception) -> str:
+    """Why a database cannot be opened, in words a user can act on. DuckDB lets one process write a
+    database file, or several read it, never both: a second command fails at once rather than wait."""
+    held = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", str(exc))
+    if held:
+        return (f"database {path} is in use by another process (PID {held.group(1)}): another allegiance command "
+                "is writing to it or reading it; "
+                "run this command again once it has finished, or use another --db")
+    return f"cannot open database {path}: {exc}"
+
 class StoreError(RuntimeError):
     """The database cannot be opened or migrated: fatal for the command."""
 
@@ -40,7 +52,7 @@ class Store(Queries):
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         except (duckdb.Error, OSError) as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+            raise StoreError(_open_failure(self.path, exc)) from exc
         if read_only:
             if self.schema_version() < max(v for v, _ in schema.migrations()):
                 raise StoreError(f"database {self.path} has an older schema; run `allegiance ingest` on it once to upgrade")
