@@ -35,6 +35,7 @@ from allegiance.extraction.event_lexicon import Lexicon
 from allegiance.extraction.events import Event, EventExtractor
 from allegiance.extraction.labels import Label, LabelExtractor
 from allegiance.extraction.quotes import Quote, QuoteExtractor
+from allegiance.learning.refine import shipped_refiner
 from allegiance.parsing.nlp import load_pipeline
 from allegiance.store import INTERRUPTS, Store
 
@@ -55,7 +56,8 @@ class ExtractSummary:
 class Extractor:
     """The parser and the extraction components, built once per command."""
 
-    def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None):
+    def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None,
+                 learned: bool = True):
         register_extensions()
         self.nlp = nlp or load_pipeline()
         self.kb = kb
@@ -63,12 +65,18 @@ class Extractor:
         self.quotes = QuoteExtractor()
         self.labels = LabelExtractor(kb)
         self.events = EventExtractor(kb, lexicon)
+        # the shipped models revise the rules' events; training reads the rules' own events
+        self.refine = shipped_refiner() if learned else None
 
     def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None):
         """Every stage on one text: the Doc (with mentions and quotations) and its events."""
         doc = next(self.docs([(doc_id, text, published, outlet)]))
         self.quotes(doc)
-        return doc, self.events(doc)
+        return doc, self.doc_events(doc)
+
+    def doc_events(self, doc) -> list[Event]:
+        events = self.events(doc)
+        return self.refine(doc, events) if self.refine else events
 
     def docs(self, articles: Iterable[tuple]):
         """Parsed Docs with their article context set, in input order."""
@@ -81,7 +89,7 @@ class Extractor:
         """Each article's extraction results as rows per table, in input order."""
         for doc in self.docs(articles):
             quotes = self.quotes(doc)
-            events = self.events(doc)
+            events = self.doc_events(doc)
             labels = self.labels(doc)
             yield doc._.doc_id, {
                 "mentions": mention_rows(doc._.doc_id, doc._.actor_mentions), "events": event_rows(events),
