@@ -142,6 +142,8 @@ def candidate_features(event, doc: Doc) -> dict[str, float]:
         f[f"rule_dep={event.type}|{tok.dep_}"] = 1.0
         f[f"head={tok.head.lemma_.lower()}"] = 1.0
         f.update(status_features(tok, tok.sent))
+        for w in sentence_words(tok.sent) - {tok.lemma_.lower()}:
+            f[f"w={w}"] = 1.0  # measured: the status model is right more often with the sentence's words
     for role, ref in (("src", event.source), ("tgt", event.target)):
         if ref is None:
             f[f"{role}=none"] = 1.0
