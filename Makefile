@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 OUT    ?= demo
 DB     ?= $(OUT)/allegiance.duckdb
 
-.PHONY: install browser demo test bench stress clean
+.PHONY: install browser demo test bench stress models clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ browser:
 test: install browser
 	@$(BIN)/pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# Retrain the shipped event models on the shared gold (fixed seeds: the same gold gives the same files).
+models: install
+	$(BIN)/allegiance train
 
 bench: install
 	$(BIN)/python scripts/bench_ingest.py

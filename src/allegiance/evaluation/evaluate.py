@@ -149,13 +149,30 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 @contextmanager
+def ingested(corpus: list[Path]) -> Iterator[Store]:
+    """A temporary store holding the corpus, ingested exactly as a user's would be."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.duckdb") as store:
+        ingest(corpus, store)
+        yield store
+
+
+@contextmanager
 def extracted(corpus: list[Path], kb: KnowledgeBase, processes: int | None = None,
               lexicon: Lexicon | None = None) -> Iterator[Store]:
     """A temporary store holding the corpus, ingested and extracted exactly as a user's would be."""
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.duckdb") as store:
-        ingest(corpus, store)
+    with ingested(corpus) as store:
         extract(store, Extractor(kb, lexicon=lexicon), processes=processes)
         yield store
+
+
+def read_gold(gold_dir: Path, name: str = "events.jsonl") -> list[dict]:
+    path = Path(gold_dir) / name
+    return _read_jsonl(path) if path.exists() else []
+
+
+def is_plover(gold: list[dict]) -> bool:
+    """PLOVER gold codes one PLOVER type per sentence instead of crisis events."""
+    return bool(gold) and "plover" in gold[0]
 
 
 def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), processes: int | None = None,
@@ -181,10 +198,10 @@ def evaluate(gold_dirs: list[Path], corpus: list[Path], kb_files: tuple = (), pr
         if not events_file.exists():
             continue
         gold = _read_jsonl(events_file)
-        if gold and "plover" in gold[0]:
-            _score_plover(gold, preds, report)
+        if is_plover(gold):
+            score_plover(gold, preds, report)
         else:
-            _score_events(gold, preds, texts, kb, report)
+            score_events(gold, preds, texts, kb, report)
     return report
 
 
@@ -253,35 +270,51 @@ def _score_labels(gold: list[dict], rows: list[tuple], kb: KnowledgeBase, report
     report.labels.tp_pred += len(matched_preds)
 
 
-def _score_plover(gold: list[dict], preds, report: Report) -> None:
+def score_plover(gold: list[dict], preds, report: Report) -> None:
     for g in gold:
         report.plover_total += 1
         if g["plover"] in {r[2] for r in preds.get(g["doc_id"], [])}:
             report.plover_hits += 1
 
 
-def _score_events(gold: list[dict], preds, texts: dict[str, str], kb: KnowledgeBase, report: Report) -> None:
+class GoldSentences:
+    """Where one document's gold sentences are in its stored text, so that a predicted event and a gold
+    event are compared by the same sentence key wherever they are matched (scoring, training labels)."""
+
+    def __init__(self, doc_gold: list[dict], text: str):
+        self.spans: dict[str, tuple[int, int] | None] = {}
+        for g in doc_gold:
+            if g["sentence"] not in self.spans:
+                self.spans[g["sentence"]] = locate(text, g["sentence"])
+        self.keys = list(self.spans)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for v in self.spans.values() if v is None)
+
+    def key_of(self, span: tuple[int, int]) -> object:
+        for i, s in enumerate(self.keys):
+            if self.spans[s] and _overlap(span, self.spans[s]):
+                return i
+        return ("pred", span[0])
+
+    def gold_events(self, doc_gold: list[dict]) -> dict[tuple, list[dict]]:
+        """The gold events by (sentence key, type): the unit type F1 counts."""
+        out = defaultdict(list)
+        for g in doc_gold:
+            out[(self.keys.index(g["sentence"]), g["type"])].append(g)
+        return out
+
+
+def score_events(gold: list[dict], preds, texts: dict[str, str], kb: KnowledgeBase, report: Report) -> None:
     docs = sorted({g["doc_id"] for g in gold})
+    crisis = crisis_types()
     for doc_id in docs:
-        text = texts.get(doc_id, "")
-        sentences: dict[str, tuple[int, int] | None] = {}
-        for g in gold:
-            if g["doc_id"] == doc_id and g["sentence"] not in sentences:
-                sentences[g["sentence"]] = locate(text, g["sentence"])
-        report.gold_sentences_missing += sum(1 for v in sentences.values() if v is None)
-        keys = list(sentences)
-
-        def key_of(span: tuple[int, int]) -> object:
-            for i, s in enumerate(keys):
-                if sentences[s] and _overlap(span, sentences[s]):
-                    return i
-            return ("pred", span[0])
-
-        gold_events = defaultdict(list)
-        for g in gold:
-            if g["doc_id"] == doc_id:
-                gold_events[(keys.index(g["sentence"]), g["type"])].append(g)
-        crisis = crisis_types()
+        doc_gold = [g for g in gold if g["doc_id"] == doc_id]
+        sentences = GoldSentences(doc_gold, texts.get(doc_id, ""))
+        report.gold_sentences_missing += sentences.missing
+        key_of = sentences.key_of
+        gold_events = sentences.gold_events(doc_gold)
         pred_events = defaultdict(dict)
         for r in preds.get(doc_id, []):
             if r[1] in crisis:

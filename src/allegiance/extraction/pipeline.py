@@ -33,6 +33,7 @@ from allegiance.extraction.events.lexicon import Lexicon, default_lexicon
 from allegiance.extraction.labels import Label, LabelExtractor
 from allegiance.extraction.quotes import Quote, QuoteExtractor
 from allegiance.extraction.wordlists import default_wordlists
+from allegiance.learning.refine import shipped_refiner
 from allegiance.parsing.nlp import load_pipeline
 from allegiance.store import INTERRUPTS, Store
 
@@ -69,7 +70,8 @@ class Extractor:
     are loaded here once and handed to each: the cue words to both the quotes and events stages, the
     word lists to both the events and labels stages."""
 
-    def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None):
+    def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None,
+                 learned: bool = True):
         register_extensions()
         self.nlp = nlp or load_pipeline()
         self.kb = kb
@@ -79,6 +81,8 @@ class Extractor:
         self.quotes = QuoteExtractor(lexicon.cues)
         self.events = EventExtractor(kb, lexicon, words)
         self.labels = LabelExtractor(kb, words)
+        # the shipped models revise the rules' events; training and cross-validation read the rules' own
+        self.refine = shipped_refiner() if learned else None
 
     def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None) -> Extraction:
         """Every stage on one text."""
@@ -90,7 +94,10 @@ class Extractor:
         ctx = ArticleContext.of(doc)
         quotes = self.quotes(ctx)
         ctx = ctx.with_quotes(quotes)
-        return Extraction(ctx, quotes, self.events(ctx), self.labels(ctx))
+        events = self.events(ctx)
+        if self.refine:
+            events = self.refine(doc, events)
+        return Extraction(ctx, quotes, events, self.labels(ctx))
 
     def docs(self, articles: Iterable[tuple]):
         """Parsed Docs with their article context set, in input order."""

@@ -1,0 +1,137 @@
+"""Fit the typing and status models on labelled articles (``candidates.py``).
+
+Typing: one example per sentence and crisis type, labelled by whether the gold holds that type in the
+sentence (matched as the scorer matches). Status: one example per rule event whose (sentence, type) the
+gold holds, labelled with the gold status, as the scorer compares statuses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.extraction.events.lexicon import crisis_types
+from allegiance.learning.candidates import Article, attach_gold, gather
+from allegiance.learning.features import typing_features
+from allegiance.learning.model import SEED, LinearModel
+from allegiance.learning.refine import (
+    CARD_FILE,
+    MODELS,
+    STATUS_FILE,
+    TYPING_FILE,
+    YES,
+    Refiner,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    typing: bool = False
+    status: bool = True
+    typing_c: float = 1.0
+    status_c: float = 1.0
+    emit_at: float = 0.5
+
+
+def typing_examples(articles: Iterable[Article]) -> tuple[list[dict], list[str]]:
+    types = sorted(crisis_types())
+    xs, ys = [], []
+    for art in articles:
+        if not art.gold or art.plover:
+            continue
+        by_sentence: dict[tuple[int, int], list[tuple]] = {}
+        for c in art.candidates:
+            by_sentence.setdefault((c.event.start, c.event.end), []).append((c.event, c.features))
+        for sent in art.sentences:
+            cands = by_sentence.get((sent.start, sent.end), [])
+            for etype in types:
+                xs.append(typing_features(etype, sent.words, cands))
+                ys.append(YES if etype in sent.gold_types else "no")
+    return xs, ys
+
+
+def status_examples(articles: Iterable[Article]) -> tuple[list[dict], list[str]]:
+    xs, ys = [], []
+    for art in articles:
+        for c in art.candidates:
+            if c.gold_status is not None:
+                xs.append(c.features)
+                ys.append(c.gold_status)
+    return xs, ys
+
+
+def fit(articles: list[Article], settings: Settings = Settings()) -> Refiner:
+    typing = status = None
+    if settings.typing:
+        typing = LinearModel.fit(*typing_examples(articles), c=settings.typing_c)
+    if settings.status:
+        xs, ys = status_examples(articles)
+        if len(set(ys)) > 1:
+            status = LinearModel.fit(xs, ys, c=settings.status_c)
+    return Refiner(typing, status, settings.emit_at)
+
+
+def card(articles: dict[str, Article], gold_dirs: list[Path], settings: Settings, cv: dict | None) -> dict:
+    """What a shipped model was made from and how it scores: enough to rebuild it and to judge it."""
+    import sklearn
+
+    data = []
+    for g in gold_dirs:
+        events = Path(g) / "events.jsonl"
+        data.append({"gold": str(g), "articles": sum(1 for a in articles.values() if a.gold_dir == Path(g)),
+                     "events": sum(1 for line in events.read_text(encoding="utf-8").splitlines() if line.strip()),
+                     "sha256": hashlib.sha256(events.read_bytes()).hexdigest()})
+    return {
+        "data": data,
+        "models": {
+            "typing": {"file": TYPING_FILE, "unit": "(sentence, crisis type)",
+                       "features": "the sentence's content lemmas (per type); the rule events proposed in it: "
+                                   "for those of the type, the best one's candidate features; the others' "
+                                   "types and triggers"} if settings.typing else None,
+            "status": {"file": STATUS_FILE, "unit": "rule event matched to a gold (sentence, type)",
+                       "features": "rule type, status and confidence; trigger text, lemma, part of speech, "
+                                   "dependency label and head; negation, modal, plan, condition and reporting "
+                                   "cues among its dependents, governors and before it; its governors' lemmas; "
+                                   "source and target found, their kinds and sectors; inside a quotation"}
+            if settings.status else None,
+        },
+        "learner": f"scikit-learn LogisticRegression (lbfgs, L2), random_state={SEED}",
+        "settings": asdict(settings),
+        "sklearn_version": sklearn.__version__,
+        "cross_validation": cv,
+    }
+
+
+def write(refiner: Refiner, info: dict, directory: Path = MODELS) -> None:
+    """The model files and their card; a model left out by the settings is removed, not left stale."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for model, name in ((refiner.typing, TYPING_FILE), (refiner.status, STATUS_FILE)):
+        path = directory / name
+        if model is None:
+            path.unlink(missing_ok=True)
+        else:
+            model.save(path)
+    (directory / CARD_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def train(corpus: list[Path], gold_dirs: list[Path], kb: KnowledgeBase, folded: Path | None, k: int = 5,
+          settings: Settings = Settings(), directory: Path = MODELS) -> dict:
+    """Fit the models on all the given gold and write them with their card (and, when ``folded`` gold is
+    among it, the cross-validated figures on it)."""
+    from allegiance.evaluation.cv import cross_validate, gold_ids, summary
+
+    articles = gather(corpus, kb)
+    attach_gold(articles, gold_dirs)
+    cv = None
+    if folded is not None and k >= 2 and gold_ids(articles, folded):
+        cv = summary(cross_validate(articles, gold_ids(articles, folded), k, kb, settings))
+        cv = {"folded": str(folded), "k": k, "rules": {n: cv["rules"][n] for n in ("spread", "pooled")},
+              "learned": {n: cv["learned"][n] for n in ("spread", "pooled")}}
+    refiner = fit([a for a in articles.values() if a.gold], settings)
+    info = card(articles, gold_dirs, settings, cv)
+    write(refiner, info, directory)
+    return info
