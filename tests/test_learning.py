@@ -86,12 +86,12 @@ def test_trained_models_are_written_loaded_and_applied_in_extraction(small, shar
     text = (shared / "corpus" / "train-crises.jsonl").read_text(encoding="utf-8").splitlines()[-1]
     article = json.loads(text)
     rules = extractor.run(article["text"], article["doc_id"], article.get("published"))
-    doc, rule_events = rules.doc, rules.events
+    doc, rule_events, quotes = rules.doc, rules.events, rules.quotes
     extractor.refine = refiner
     events = extractor.run(article["text"], article["doc_id"], article.get("published")).events
     assert rule_events and len(events) == len(rule_events)
     # the status model alone keeps every rule event, in order, and decides the status of the crisis ones
-    expected = [refiner.status.predict(candidate_features(e, doc))[0] if e.type in refiner.crisis else e.status
+    expected = [refiner.status.predict(candidate_features(e, doc, quotes))[0] if e.type in refiner.crisis else e.status
                 for e in rule_events]
     assert [e.status for e in events] == expected
     assert [e.type for e in events] == [e.type for e in rule_events]

@@ -96,7 +96,7 @@ class Extractor:
         ctx = ctx.with_quotes(quotes)
         events = self.events(ctx)
         if self.refine:
-            events = self.refine(doc, events)
+            events = self.refine(ctx, events)
         return Extraction(ctx, quotes, events, self.labels(ctx))
 
     def docs(self, articles: Iterable[tuple]):

@@ -48,9 +48,9 @@ def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = 
     with ingested(list(corpus)) as store:
         todo = [(d, text, published, outlet) for d, text, published, outlet, _ in store.articles_to_extract(VERSION)]
     for doc in extractor.docs(todo):
-        events = extractor.extract(doc).events
+        x = extractor.extract(doc)
         articles[doc._.doc_id] = Article(doc._.doc_id, doc.text,
-                                         [Candidate(e, candidate_features(e, doc)) for e in events],
+                                         [Candidate(e, candidate_features(e, doc, x.quotes)) for e in x.events],
                                          sentences_of(doc), doc._.outlet)
     return articles
 

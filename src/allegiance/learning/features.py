@@ -25,11 +25,11 @@ def _cues() -> dict[str, frozenset[str]]:
     """The status cue words of the lexicon (data/events/cues.yaml), loaded once."""
     c = default_lexicon().cues
     return {
-        "negation": frozenset(c["negation"]["particles"]) | frozenset(c["negation"]["verbs"]),
-        "modal": frozenset(c["planned"]["modals"]),
-        "plan": frozenset(c["planned"]["verbs"]) | frozenset(c["planned"]["nouns"]),
-        "condition": frozenset(c["planned"]["conditionals"]),
-        "report": frozenset(c["reported"]["verbs"]) | frozenset(c["reported"]["speech_verbs"]),
+        "negation": c.negation_particles | c.negation_verbs,
+        "modal": c.modals,
+        "plan": c.plan_verbs | c.plan_nouns,
+        "condition": c.conditionals,
+        "report": c.speech_verbs,
     }
 
 
@@ -41,8 +41,8 @@ def trigger_token(doc: Doc, start: int, text: str) -> Token | None:
     return span.root
 
 
-def _in_quotation(doc: Doc, offset: int) -> bool:
-    return any(q.kind == "direct" and q.start <= offset < q.end for q in (doc._.quotes or []))
+def _in_quotation(quotes, offset: int) -> bool:
+    return any(q.kind == "direct" and q.start <= offset < q.end for q in quotes)
 
 
 def _governors(tok: Token, limit: int = 4) -> list[Token]:
@@ -126,8 +126,9 @@ def typing_features(etype: str, words: frozenset[str], candidates: list[tuple]) 
     return f
 
 
-def candidate_features(event, doc: Doc) -> dict[str, float]:
-    """Everything the typing and status models read about one rule event (see the module's docstring)."""
+def candidate_features(event, doc: Doc, quotes=()) -> dict[str, float]:
+    """Everything the typing and status models read about one rule event (see the module's docstring);
+    ``quotes`` are the article's quotations (``ArticleContext.quotes``)."""
     f: dict[str, float] = {"bias": 1.0, f"rule={event.type}": 1.0, f"rule_status={event.status}": 1.0,
                            "confidence": float(event.confidence)}
     tok = trigger_token(doc, event.trigger_start, event.trigger)
@@ -156,7 +157,7 @@ def candidate_features(event, doc: Doc) -> dict[str, float]:
             f[f"{role}_provisional"] = 1.0
     if event.source is not None and event.target is not None and event.source.id == event.target.id:
         f["src_is_tgt"] = 1.0
-    if _in_quotation(doc, event.trigger_start):
+    if _in_quotation(quotes, event.trigger_start):
         f["in_quotation"] = 1.0
     if event.attributed_to is not None:
         f["attributed"] = 1.0

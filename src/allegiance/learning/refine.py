@@ -17,8 +17,6 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
-
 from allegiance.extraction.events import Event
 from allegiance.extraction.events.lexicon import crisis_types, default_lexicon
 from allegiance.learning.features import (
@@ -56,9 +54,10 @@ class Refiner:
         self.emit_at = emit_at
         self.crisis = sorted(crisis_types())
 
-    def __call__(self, doc: Doc, events: list) -> list:
-        return self.apply(doc._.doc_id, doc._.outlet, sentences_of(doc),
-                          [(e, candidate_features(e, doc)) for e in events])
+    def __call__(self, ctx, events: list) -> list:
+        """The rule events of one article (its ``ArticleContext``), revised."""
+        return self.apply(ctx.doc_id, ctx.outlet, sentences_of(ctx.doc),
+                          [(e, candidate_features(e, ctx.doc, ctx.quotes)) for e in events])
 
     def apply(self, doc_id: str, outlet: str | None, sentences: list[Sentence], candidates: list[tuple]) -> list:
         """The revised events of one article, from its sentences and (rule event, features) pairs."""

@@ -111,6 +111,9 @@ class Cues:
 
     #: verbs governing an event that deny or refuse it ("refused to", "stopped short of")
     negation_verbs: frozenset[str]
+    #: words that deny what they modify, and nouns of intent: read by the learned status features
+    negation_particles: frozenset[str]
+    plan_nouns: frozenset[str]
     modals: frozenset[str]
     #: verbs governing an event that say it is intended
     plan_verbs: frozenset[str]
@@ -150,6 +153,7 @@ class Cues:
 
         return cls(
             negation_verbs=words(spec["negation"], "verbs"), modals=words(spec["planned"], "modals"),
+            negation_particles=words(spec["negation"], "particles"), plan_nouns=words(spec["planned"], "nouns"),
             plan_verbs=words(spec["planned"], "verbs"), conditionals=words(spec["planned"], "conditionals"),
             conditions=words(spec["planned"], "conditions"), report_verbs=words(reported, "verbs"),
             report_phrases=tuple(p.lower() for p in reported["phrases"]),
