@@ -307,7 +307,7 @@ def test_quotes_events_and_claims_come_from_the_text(extractor, text, published)
     with within(LIMIT["extract"]):
         (doc_id, tables), = extractor.tables([("fuzz", text, published, None)])
         claims = [Claim(q["quote_id"], doc_id, q["speaker_name"], q["speaker_id"], q["quote"], stance(q["quote"], q["cue"]),
-                        q["start"], q["end"], None, text[max(0, q["start"] - 300):q["start"]]) for q in tables["quotes"]]
+                        q["start"], q["end"], text[max(0, q["start"] - 300):q["start"]]) for q in tables["quotes"]]
         grouped = group(claims)
     for q in tables["quotes"]:
         assert 0 <= q["start"] < q["end"] <= len(text) and q["quote"] == text[q["start"]:q["end"]]

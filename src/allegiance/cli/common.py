@@ -45,6 +45,9 @@ KbOption = Annotated[
 ]
 
 
+LearnedOption = Annotated[bool, typer.Option(
+    "--learned", help="Let the shipped learned models revise the rules' events (the status model; see docs/learning.md). "
+                      "Articles already extracted are redone only with --force.")]
 TriggersOption = Annotated[
     list[Path] | None,
     typer.Option("--triggers", help="Extra event trigger file (YAML, the layout of data/events/triggers.yaml), added to the built-in one."),
@@ -105,13 +108,13 @@ def load_lexicon(files: list[Path] | None) -> Lexicon | None:
 
 
 def run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int | None, quiet: bool,
-                 lexicon: Lexicon | None = None) -> ExtractSummary:
+                 lexicon: Lexicon | None = None, learned: bool = False) -> ExtractSummary:
     with Progress(
         TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
         TimeRemainingColumn(), console=err, disable=quiet, transient=True,
     ) as bar:
         task = bar.add_task("extract", total=None)
-        extractor = Extractor(knowledge, lexicon=lexicon)
+        extractor = Extractor(knowledge, lexicon=lexicon, learned=learned)
         return extract(store, extractor, force=force, processes=processes, on_article=lambda _: bar.advance(task))
 
 

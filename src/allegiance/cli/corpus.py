@@ -18,6 +18,7 @@ from rich.progress import (
 from allegiance.cli.common import (
     DbOption,
     KbOption,
+    LearnedOption,
     TriggersOption,
     app,
     err,
@@ -47,6 +48,7 @@ def ingest_cmd(
     outlets: Annotated[list[Path] | None, typer.Option(help="Extra known outlets (YAML).")] = None,
     kb: KbOption = None,
     triggers: TriggersOption = None,
+    learned: LearnedOption = False,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only store articles; run `allegiance extract` later.")] = False,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only.")] = False,
@@ -83,7 +85,7 @@ def ingest_cmd(
         stored = store.count_articles()
         extracted = None
         if knowledge is not None and not summary.interrupted:
-            extracted = run_extract(store, knowledge, False, processes, quiet, lexicon)
+            extracted = run_extract(store, knowledge, False, processes, quiet, lexicon, learned)
     for e in summary.errors:
         err.print(f"[red]failed[/] {e.where}: {e.reason}", highlight=False, soft_wrap=True)
     if not quiet:
@@ -103,6 +105,7 @@ def extract_cmd(
     db: DbOption = Path(DEFAULT_DB),
     kb: KbOption = None,
     triggers: TriggersOption = None,
+    learned: LearnedOption = False,
     force: Annotated[bool, typer.Option("--force", help="Redo articles already extracted.")] = False,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -118,7 +121,7 @@ def extract_cmd(
         raise fatal(str(exc)) from exc
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill stops as cleanly as Ctrl-C
     with store:
-        summary = run_extract(store, knowledge, force, processes, quiet, lexicon)
+        summary = run_extract(store, knowledge, force, processes, quiet, lexicon, learned)
     if not quiet:
         print_extract(summary)
     if summary.interrupted:

@@ -38,7 +38,7 @@ class ArticleContext:
     #: the mentions of `by_token`, each once: a mention overlapped by an earlier one is left out
     covering: list[Mention]
     sentences: list[Span]
-    #: the article's main country (see `resolve.focus_country`)
+    #: the article's main country (see `actors.focus.focus_country`)
     focus: str | None
     #: the quotations, once the quotes stage has found them
     quotes: tuple[Quote, ...] | None = None
