@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import itertools
 import json
 import os
 import re
@@ -89,28 +87,59 @@ def test_export_errors_are_clear(demo_db, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def bench_slice(shared, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("bench") / "slice.jsonl"
-    with gzip.open(shared / "bench" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as fh:
-        path.write_text("".join(itertools.islice(fh, 3000)), encoding="utf-8")
+def remixed(shared, tmp_path_factory) -> Path:
+    """3,000 distinct articles made of real corpus paragraphs, in a fixed random mix.
+
+    Enough for an ingest to run through many committed batches; distinct enough that de-duplication keeps
+    them all. Built from the corpus, never from the benchmark texts."""
+    import random
+
+    paragraphs = []
+    for name in ("train-crises.jsonl", "venezuela-allsides-dev.jsonl"):
+        for line in (shared / "corpus" / name).read_text(encoding="utf-8").splitlines():
+            paragraphs += [p for p in json.loads(line)["text"].split("\n") if len(p) > 80]
+    rng = random.Random(17)
+    path = tmp_path_factory.mktemp("remix") / "remixed.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(3000):
+            text = "\n\n".join(rng.sample(paragraphs, 6))
+            fh.write(json.dumps({"doc_id": f"remix-{i:04d}", "outlet": "Remix", "text": text}) + "\n")
     return path
 
 
-def _interrupt(cmd: list[str], sig: int, after: float) -> int:
+def _interrupt(cmd: list[str], sig: int, ready, expect: int, timeout: float = 120) -> None:
+    """Start ``cmd`` and send ``sig`` as soon as ``ready()`` holds, so the signal lands mid-run on a fast or a
+    loaded machine alike."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(after)
-    assert proc.poll() is None, "the command finished before it could be interrupted; use a larger slice"
+    deadline = time.monotonic() + timeout
+    while not ready() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the command finished before it could be interrupted; use a larger input"
     os.kill(proc.pid, sig)
-    proc.communicate(timeout=120)
-    return proc.returncode
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == expect, f"exit {proc.returncode}, expected {expect}; stderr: {err[-2000:]}"
+
+
+def _committed(db: Path, grown: int = 256 * 1024):
+    """A test that becomes true once a writer has committed data to ``db`` (created here if absent): DuckDB
+    appends each committed transaction to the write-ahead log or checkpoints it into the file, so the pair
+    grows past its size before the run."""
+    from allegiance.store import Store
+
+    if not db.exists():
+        Store(db).close()
+    files = (db, db.with_name(db.name + ".wal"))
+    size = lambda: sum(p.stat().st_size for p in files if p.exists())  # noqa: E731
+    before = size()
+    return lambda: size() > before + grown
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_an_interrupted_ingest_resumes_without_duplicates(bench_slice, tmp_path, sig):
+def test_an_interrupted_ingest_resumes_without_duplicates(remixed, tmp_path, sig):
     db = tmp_path / "resume.duckdb"
-    code = _interrupt([str(BIN), "ingest", str(bench_slice), "--db", str(db), "-q", "--no-extract"], sig, after=6.0)
-    assert code == (130 if sig == signal.SIGTERM else -signal.SIGKILL)
-    res = run("ingest", bench_slice, "--db", db, "--no-extract")
+    cmd = [str(BIN), "ingest", str(remixed), "--db", str(db), "-q", "--no-extract"]
+    _interrupt(cmd, sig, ready=_committed(db), expect=130 if sig == signal.SIGTERM else -signal.SIGKILL)
+    res = run("ingest", remixed, "--db", db, "--no-extract")
     assert res.returncode == 0, res.stderr
     skipped = int(res.stdout.split("already stored, skipped")[1].split("│")[1])
     assert skipped > 0  # the first run's committed batches were kept and not redone
@@ -119,15 +148,15 @@ def test_an_interrupted_ingest_resumes_without_duplicates(bench_slice, tmp_path,
     assert len(ids) == len(set(ids)) == 3000
 
 
-def test_an_interrupted_extraction_with_workers_resumes(bench_slice, tmp_path):
+def test_an_interrupted_extraction_with_workers_resumes(remixed, tmp_path):
     """SIGTERM while two worker processes extract: a clean stop, nothing half-written, and the next run
     does the rest exactly once."""
     src = tmp_path / "few.jsonl"
-    src.write_text("".join(bench_slice.read_text(encoding="utf-8").splitlines(keepends=True)[:200]), encoding="utf-8")
+    src.write_text("".join(remixed.read_text(encoding="utf-8").splitlines(keepends=True)[:200]), encoding="utf-8")
     db = tmp_path / "extract.duckdb"
     assert run("ingest", src, "--db", db, "-q", "--no-extract").returncode == 0
-    code = _interrupt([str(BIN), "extract", "--db", str(db), "--processes", "2", "-q"], signal.SIGTERM, after=8.0)
-    assert code == 130
+    cmd = [str(BIN), "extract", "--db", str(db), "--processes", "2", "-q"]
+    _interrupt(cmd, signal.SIGTERM, ready=_committed(db, grown=64 * 1024), expect=130)
     res = run("extract", "--db", db, "--processes", "2")
     assert res.returncode == 0, res.stderr
     done_now = int(res.stdout.split("extracted ")[1].split(" article")[0])
