@@ -60,7 +60,8 @@ def predictions(articles: list[Article], refiner: Refiner | None) -> dict[str, l
     out: dict[str, list[tuple]] = {}
     for a in articles:
         events = [c.event for c in a.candidates] if refiner is None else refiner.apply(
-            a.doc_id, a.outlet, a.sentences, [(c.event, c.features) for c in a.candidates], a.slots)
+            a.doc_id, a.outlet, a.sentences, [(c.event, c.features) for c in a.candidates], a.slots,
+            a.unmatched)
         out[a.doc_id] = [event_row(e) for e in events]
     return out
 
@@ -112,7 +113,7 @@ def cross_validate(articles: dict[str, Article], heldout: list[str], k: int, kb:
         result.learned.append(score(test, learned, kb))
         if refiner.ranker is not None:
             unranked = predictions(test, Refiner(refiner.typing, refiner.status, refiner.emit_at,
-                                                   held=refiner.held))
+                                                   held=refiner.held, adds_only=refiner.adds_only))
             all_unranked.update(unranked)
             result.unranked.append(score(test, unranked, kb))
     every = [articles[d] for fold in folds for d in fold]

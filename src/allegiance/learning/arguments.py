@@ -150,58 +150,73 @@ def option_features(etype: str, trigger: Token | None, tok: Token | None, ref: A
 def slots_of(ctx, events: list[Event], kb: KnowledgeBase) -> list[Slot]:
     """One slot per trigger and type of the article's rule events, with its options (unlabelled)."""
     doc: Doc = ctx.doc
-    article = _article_actors(ctx, kb)
     groups: dict[tuple, list[Event]] = {}
     for e in events:
         groups.setdefault((e.start, e.trigger_start, e.trigger, e.type), []).append(e)
-    quotes = [q for q in (ctx.quotes or ()) if q.kind == "direct"]
-
-    def quoted(char: int) -> bool:
-        return any(q.start <= char < q.end for q in quotes)
-
-    sent_of = {}
+    reader = _Reader(ctx, kb)
     out = []
     for (start, tstart, trig_text, etype), evs in groups.items():
         trigger = trigger_token(doc, tstart, trig_text) if trig_text else None
         sent = trigger.sent if trigger is not None else doc.char_span(start, evs[0].end, alignment_mode="expand")
-        if sent is None:
-            continue
-        if sent.start not in sent_of:
-            sent_of[sent.start] = _sentence_actors(ctx, sent, kb, article)
-        actors = sent_of[sent.start]
-        slot = Slot(start, tstart, etype, evs)
-        t_quoted = quoted(tstart)
+        if sent is not None:
+            out.append(reader.slot(Slot(start, tstart, etype, evs), trigger, sent))
+    return out
+
+
+def sentence_slots(ctx, events: list[Event], kb: KnowledgeBase) -> dict[int, Slot]:
+    """A slot for each sentence where the rules found no event, its main verb taken as the trigger: where
+    an event the typing model adds finds its actors. Keyed by the sentence's first character."""
+    taken = {e.start for e in events}
+    reader = _Reader(ctx, kb)
+    return {sent.start_char: reader.slot(Slot(sent.start_char, sent.root.idx, "", []), sent.root, sent)
+            for sent in ctx.sentences if sent.start_char not in taken and sent.text.strip()}
+
+
+class _Reader:
+    """The options of slots of one article: the actors of each sentence are gathered once."""
+
+    def __init__(self, ctx, kb: KnowledgeBase):
+        self.ctx, self.kb = ctx, kb
+        self.article = _article_actors(ctx, kb)
+        self.quotes = [q for q in (ctx.quotes or ()) if q.kind == "direct"]
+        self.actors: dict[int, list[tuple]] = {}
+
+    def quoted(self, char: int) -> bool:
+        return any(q.start <= char < q.end for q in self.quotes)
+
+    def slot(self, slot: Slot, trigger: Token | None, sent: Span) -> Slot:
+        if sent.start not in self.actors:
+            self.actors[sent.start] = _sentence_actors(self.ctx, sent, self.kb, self.article)
+        evs, etype = slot.events, slot.etype
+        t_quoted = self.quoted(slot.trigger_start)
         for role in ROLES:
             other = "target" if role == "source" else "source"
             chosen = {getattr(e, role).id for e in evs if getattr(e, role) is not None}
             chosen_other = {getattr(e, other).id for e in evs if getattr(e, other) is not None}
             attributed = {e.attributed_to.id for e in evs if e.attributed_to is not None}
-            opts: dict[str, Option] = {}
             cands: dict[str, tuple[ActorRef, list[tuple[Token | None, set[str]]]]] = {}
-            for ref, tok, how in actors:
+            for ref, tok, how in self.actors[sent.start]:
                 cands.setdefault(ref.id, (ref, []))[1].append((tok, set(how)))
             for e in evs:
                 for r in (getattr(e, role), getattr(e, other)):
                     if r is not None and r.id not in cands:
                         cands[r.id] = (r, [(None, {"default"})])
+            opts = []
             for rid, (ref, occurrences) in cands.items():
                 # the occurrence nearest the trigger in the parse speaks for the actor
-                best = min(occurrences, key=lambda o: _closeness(trigger, o[0]))
+                tok = min(occurrences, key=lambda o: _closeness(trigger, o[0]))[0]
                 how = set().union(*(o[1] for o in occurrences))
                 how |= {"rule_this"} if rid in chosen else set()
                 how |= {"rule_other"} if rid in chosen_other else set()
                 how |= {"attributed"} if rid in attributed else set()
                 if len(occurrences) > 1:
                     how.add("repeated")
-                tok = best[0]
-                f = option_features(etype, trigger, tok, ref, how,
-                                    tok is not None and quoted(tok.idx), t_quoted)
-                opts[rid] = Option(ref, f)
+                opts.append(Option(ref, option_features(etype, trigger, tok, ref, how,
+                                                        tok is not None and self.quoted(tok.idx), t_quoted)))
             none_how = {"rule_this"} if any(getattr(e, role) is None for e in evs) else set()
-            opts["<none>"] = Option(None, option_features(etype, trigger, None, None, none_how, False, t_quoted))
-            slot.options[role] = list(opts.values())
-        out.append(slot)
-    return out
+            opts.append(Option(None, option_features(etype, trigger, None, None, none_how, False, t_quoted)))
+            slot.options[role] = opts
+        return slot
 
 
 def _closeness(trigger: Token | None, tok: Token | None) -> int:

@@ -22,7 +22,7 @@ from allegiance.evaluation.evaluate import (
 )
 from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import VERSION, Extractor
-from allegiance.learning.arguments import ROLES, Slot, slots_of
+from allegiance.learning.arguments import ROLES, Slot, sentence_slots, slots_of
 from allegiance.learning.features import Sentence, candidate_features, sentences_of
 
 
@@ -50,6 +50,8 @@ class Article:
     plover: bool = False
     #: the rule events by trigger, with the options for their source and target (``arguments``)
     slots: list[Slot] = field(default_factory=list)
+    #: the slots of the sentences without a rule event, by first character (``arguments.sentence_slots``)
+    unmatched: dict[int, Slot] = field(default_factory=dict)
 
 
 def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = None,
@@ -66,7 +68,8 @@ def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = 
         slots = slots_of(x.context, x.events, kb)
         articles[doc._.doc_id] = Article(doc._.doc_id, doc.text,
                                          [Candidate(e, candidate_features(e, doc, x.quotes)) for e in x.events],
-                                         sentences_of(doc), doc._.outlet, slots=slots)
+                                         sentences_of(doc), doc._.outlet, slots=slots,
+                                         unmatched=sentence_slots(x.context, x.events, kb))
     return articles
 
 

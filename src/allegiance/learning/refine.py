@@ -24,7 +24,7 @@ from allegiance.extraction.events import Event
 from allegiance.extraction.events.coding import plover_by_status
 from allegiance.extraction.events.lexicon import crisis_types, default_lexicon
 from allegiance.extraction.events.records import most_informative
-from allegiance.learning.arguments import Ranker, Slot, slots_of
+from allegiance.learning.arguments import Ranker, Slot, sentence_slots, slots_of
 from allegiance.learning.features import (
     Sentence,
     candidate_features,
@@ -56,13 +56,16 @@ def plover_of(e: Event, etype: str, status: str) -> dict:
 
 class Refiner:
     def __init__(self, typing: LinearModel | None = None, status: LinearModel | None = None,
-                 emit_at: float = 0.5, ranker: Ranker | None = None, held: tuple[str, ...] = ("conditional",)):
+                 emit_at: float = 0.5, ranker: Ranker | None = None, held: tuple[str, ...] = ("conditional",),
+                 adds_only: bool = True):
         self.typing, self.status, self.ranker = typing, status, ranker
         #: the statuses the text states plainly, which the status model leaves alone (``HOLDS``)
         self.held = tuple(held)
         #: how likely a (sentence, type) must be to be reported: below 0.5 when recall is worth more
         #: than precision, as it is for F1 when the rules miss more than they invent
         self.emit_at = emit_at
+        #: the typing model only adds events to sentences where the rules found none
+        self.adds_only = adds_only
         self.crisis = sorted(crisis_types())
 
     def __call__(self, ctx, events: list, kb) -> list:
@@ -70,12 +73,14 @@ class Refiner:
         knowledge base (the argument ranker reads nationality words through it)."""
         return self.apply(ctx.doc_id, ctx.outlet, sentences_of(ctx.doc),
                           [(e, candidate_features(e, ctx.doc, ctx.quotes)) for e in events],
-                          slots_of(ctx, events, kb) if self.ranker is not None else None)
+                          slots_of(ctx, events, kb) if self.ranker is not None else None,
+                          sentence_slots(ctx, events, kb) if self.ranker is not None and self.typing is not None
+                          else None)
 
     def apply(self, doc_id: str, outlet: str | None, sentences: list[Sentence], candidates: list[tuple],
-              slots: list[Slot] | None = None) -> list:
+              slots: list[Slot] | None = None, unmatched: dict[int, Slot] | None = None) -> list:
         """The revised events of one article, from its sentences, (rule event, features) pairs and,
-        for the argument ranker, the rule events' slots."""
+        for the argument ranker, the rule events' slots and those of the sentences without one."""
         if self.ranker is not None and slots is not None:
             candidates = self.arguments(candidates, slots)
         by_sentence: dict[tuple[int, int], list[tuple]] = {}
@@ -84,7 +89,7 @@ class Refiner:
         out = []
         for sent in sentences:
             cands = by_sentence.pop((sent.start, sent.end), [])
-            out.extend(self._sentence(doc_id, outlet, sent, cands))
+            out.extend(self._sentence(doc_id, outlet, sent, cands, (unmatched or {}).get(sent.start)))
         for cands in by_sentence.values():  # an event whose sentence the parse split differently
             out.extend(self._status(e, f) for e, f in cands)
         return sorted(out, key=lambda e: (e.start, e.trigger_start, e.type))
@@ -104,13 +109,23 @@ class Refiner:
         informative = {id(e) for e in most_informative(e for e, _ in kept)}
         return [(e, f) for e, f in kept if id(e) in informative]
 
-    def _sentence(self, doc_id: str, outlet: str | None, sent: Sentence, cands: list[tuple]) -> list:
-        if self.typing is None:
+    def _sentence(self, doc_id: str, outlet: str | None, sent: Sentence, cands: list[tuple],
+                  unmatched: Slot | None = None) -> list:
+        if self.typing is None or (self.adds_only and cands):
             return [self._status(e, f) for e, f in cands]
         out = [e for e, _ in cands if e.type not in self.crisis]
-        for etype in self.crisis:
-            p = self.probability(typing_features(etype, sent.words, cands))
+        k = self.typing.classes.index(YES)
+        ps = self.typing.scores_many([typing_features(etype, sent.words, cands) for etype in self.crisis])[:, k]
+        for etype, p in zip(self.crisis, ps):
             if p < self.emit_at:
+                continue
+            if self.adds_only:
+                e = _sentence_event(doc_id, outlet, sent, etype, float(p))
+                if self.ranker is None or unmatched is None:
+                    out.append(e)
+                else:  # who acts and on whom, among the sentence's actors as seen from its main verb
+                    slot = Slot(e.start, unmatched.trigger_start, etype, [e], unmatched.options)
+                    out.extend(x for x, _ in self.ranker.rebuild(slot))
                 continue
             same = [(e, f) for e, f in cands if e.type == etype]
             if same:
@@ -162,7 +177,7 @@ def load_refiner(directory: Path = MODELS) -> Refiner | None:
         if source.exists() and target.exists() else None
     return Refiner(LinearModel.load(typing) if typing.exists() else None,
                    LinearModel.load(status) if status.exists() else None, settings.get("emit_at", 0.5), ranker,
-                   tuple(settings.get("held", ("conditional",))))
+                   tuple(settings.get("held", ("conditional",))), settings.get("adds_only", True))
 
 
 @lru_cache(maxsize=1)

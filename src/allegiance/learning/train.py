@@ -48,6 +48,8 @@ class Settings:
     #: what the status model leaves as the rules read it (``refine.HOLDS``): conditional threats; holding
     #: attributed claims too lowered cross-validated status accuracy (0.794 against 0.828)
     held: tuple[str, ...] = ("conditional",)
+    #: the typing model only adds events where the rules found none (it never beat them at revising)
+    adds_only: bool = True
 
 
 def typing_examples(articles: Iterable[Article]) -> tuple[list[dict], list[str]]:
@@ -100,7 +102,7 @@ def fit(articles: list[Article], settings: Settings = Settings()) -> Refiner:
         source, target = (LinearModel.fit(*argument_examples(articles, role), c=settings.arguments_c)
                           for role in ROLES)
         ranker = Ranker(source, target, settings.also_at)
-    return Refiner(typing, status, settings.emit_at, ranker, settings.held)
+    return Refiner(typing, status, settings.emit_at, ranker, settings.held, settings.adds_only)
 
 
 def card(articles: dict[str, Article], gold_dirs: list[Path], settings: Settings, cv: dict | None) -> dict:
