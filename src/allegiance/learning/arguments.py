@@ -86,7 +86,7 @@ def _bucket(n: int) -> str:
 
 
 def option_features(etype: str, trigger: Token | None, tok: Token | None, ref: ActorRef | None,
-                    how: set[str], in_quote: bool, trigger_quoted: bool) -> dict[str, float]:
+                    how: set[str], in_quote: bool, trigger_quoted: bool, route: tuple | None = None) -> dict[str, float]:
     """An option's relation to the trigger, named per role and, for the strongest signals, per type."""
     f: dict[str, float] = {"bias": 1.0}
     for h in how:  # rule_this, rule_other, prev_subject, pronoun, attributed, default ...
@@ -113,7 +113,7 @@ def option_features(etype: str, trigger: Token | None, tok: Token | None, ref: A
     if tok is None or trigger is None:
         f["no_token"] = 1.0
         return f
-    rise, fall, top = path(trigger, tok)
+    rise, fall, top = route or path(trigger, tok)
     if top is None:
         f["other_sentence"] = 1.0
         return f
@@ -180,6 +180,16 @@ class _Reader:
         self.article = _article_actors(ctx, kb)
         self.quotes = [q for q in (ctx.quotes or ()) if q.kind == "direct"]
         self.actors: dict[int, list[tuple]] = {}
+        self.routes: dict[tuple[int, int], tuple] = {}
+
+    def route(self, trigger: Token | None, tok: Token | None) -> tuple | None:
+        """The path between trigger and word (``path``), computed once per pair in the article."""
+        if trigger is None or tok is None:
+            return None
+        key = (trigger.i, tok.i)
+        if key not in self.routes:
+            self.routes[key] = path(trigger, tok)
+        return self.routes[key]
 
     def quoted(self, char: int) -> bool:
         return any(q.start <= char < q.end for q in self.quotes)
@@ -189,40 +199,44 @@ class _Reader:
             self.actors[sent.start] = _sentence_actors(self.ctx, sent, self.kb, self.article)
         evs, etype = slot.events, slot.etype
         t_quoted = self.quoted(slot.trigger_start)
+        occurrences: dict[str, tuple[ActorRef, list[tuple[Token | None, set[str]]]]] = {}
+        for ref, tok, how in self.actors[sent.start]:
+            occurrences.setdefault(ref.id, (ref, []))[1].append((tok, set(how)))
+        for e in evs:
+            for r in (e.source, e.target):
+                if r is not None and r.id not in occurrences:
+                    occurrences[r.id] = (r, [(None, {"default"})])
+        # the occurrence nearest the trigger in the parse speaks for the actor, whatever the role
+        routes = {}
+        for rid, (_, occ) in occurrences.items():
+            found = [(o, self.route(trigger, o[0])) for o in occ]
+            routes[rid] = min(found, key=lambda x: _closeness(x[1]))
+        attributed = {e.attributed_to.id for e in evs if e.attributed_to is not None}
         for role in ROLES:
             other = "target" if role == "source" else "source"
             chosen = {getattr(e, role).id for e in evs if getattr(e, role) is not None}
             chosen_other = {getattr(e, other).id for e in evs if getattr(e, other) is not None}
-            attributed = {e.attributed_to.id for e in evs if e.attributed_to is not None}
-            cands: dict[str, tuple[ActorRef, list[tuple[Token | None, set[str]]]]] = {}
-            for ref, tok, how in self.actors[sent.start]:
-                cands.setdefault(ref.id, (ref, []))[1].append((tok, set(how)))
-            for e in evs:
-                for r in (getattr(e, role), getattr(e, other)):
-                    if r is not None and r.id not in cands:
-                        cands[r.id] = (r, [(None, {"default"})])
             opts = []
-            for rid, (ref, occurrences) in cands.items():
-                # the occurrence nearest the trigger in the parse speaks for the actor
-                tok = min(occurrences, key=lambda o: _closeness(trigger, o[0]))[0]
-                how = set().union(*(o[1] for o in occurrences))
+            for rid, (ref, occ) in occurrences.items():
+                (tok, _), route = routes[rid]
+                how = set().union(*(o[1] for o in occ))
                 how |= {"rule_this"} if rid in chosen else set()
                 how |= {"rule_other"} if rid in chosen_other else set()
                 how |= {"attributed"} if rid in attributed else set()
-                if len(occurrences) > 1:
+                if len(occ) > 1:
                     how.add("repeated")
                 opts.append(Option(ref, option_features(etype, trigger, tok, ref, how,
-                                                        tok is not None and self.quoted(tok.idx), t_quoted)))
+                                                        tok is not None and self.quoted(tok.idx), t_quoted, route)))
             none_how = {"rule_this"} if any(getattr(e, role) is None for e in evs) else set()
             opts.append(Option(None, option_features(etype, trigger, None, None, none_how, False, t_quoted)))
             slot.options[role] = opts
         return slot
 
 
-def _closeness(trigger: Token | None, tok: Token | None) -> int:
-    if trigger is None or tok is None:
+def _closeness(route: tuple | None) -> int:
+    if route is None:
         return 99
-    rise, fall, top = path(trigger, tok)
+    rise, fall, top = route
     return len(rise) + len(fall) if top is not None else 98
 
 
