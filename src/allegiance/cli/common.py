@@ -46,8 +46,9 @@ KbOption = Annotated[
 
 
 LearnedOption = Annotated[bool, typer.Option(
-    "--learned", help="Let the shipped learned models revise the rules' events (the status model; see docs/learning.md). "
-                      "Articles already extracted are redone only with --force.")]
+    "--learned/--rules-only", help="Let the shipped learned models revise the rules' events (argument ranker and "
+                                   "status model; see docs/learning.md), or keep the rules' events as they are. "
+                                   "Articles already extracted are redone only with --force.")]
 TriggersOption = Annotated[
     list[Path] | None,
     typer.Option("--triggers", help="Extra event trigger file (YAML, the layout of data/events/triggers.yaml), added to the built-in one."),
@@ -108,7 +109,7 @@ def load_lexicon(files: list[Path] | None) -> Lexicon | None:
 
 
 def run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int | None, quiet: bool,
-                 lexicon: Lexicon | None = None, learned: bool = False) -> ExtractSummary:
+                 lexicon: Lexicon | None = None, learned: bool = True) -> ExtractSummary:
     with Progress(
         TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
         TimeRemainingColumn(), console=err, disable=quiet, transient=True,

@@ -149,6 +149,11 @@ def _print_cv(result: dict) -> None:
                  for s in (c["rules"], c["learned"])]
         table.add_row(label, *cells, *(f"{s['pooled'][key]:.3f}" for s in (c["rules"], c["learned"])))
     out.print(table)
+    if "learned_without_arguments" in c:
+        u = c["learned_without_arguments"]
+        out.print(f"learned without the argument ranker: full match F1 {u['spread']['full_f1']['mean']:.3f} "
+                  f"[{u['spread']['full_f1']['min']:.3f}-{u['spread']['full_f1']['max']:.3f}], "
+                  f"pooled {u['pooled']['full_f1']:.3f}")
     folds = Table(title="Per fold", title_justify="left")
     for col in ("fold", "type F1 rules / learned", "full match F1", "status accuracy"):
         folds.add_column(col, justify="right")

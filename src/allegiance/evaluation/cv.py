@@ -60,7 +60,8 @@ def predictions(articles: list[Article], refiner: Refiner | None) -> dict[str, l
     out: dict[str, list[tuple]] = {}
     for a in articles:
         events = [c.event for c in a.candidates] if refiner is None else refiner.apply(
-            a.doc_id, a.outlet, a.sentences, [(c.event, c.features) for c in a.candidates])
+            a.doc_id, a.outlet, a.sentences, [(c.event, c.features) for c in a.candidates], a.slots,
+            a.unmatched)
         out[a.doc_id] = [event_row(e) for e in events]
     return out
 
@@ -85,6 +86,9 @@ class CVResult:
     learned: list[Report] = field(default_factory=list)
     pooled_rules: Report | None = None
     pooled_learned: Report | None = None
+    #: the learned models without the argument ranker, to show what it adds
+    unranked: list[Report] = field(default_factory=list)
+    pooled_unranked: Report | None = None
 
 
 def cross_validate(articles: dict[str, Article], heldout: list[str], k: int, kb: KnowledgeBase,
@@ -95,6 +99,7 @@ def cross_validate(articles: dict[str, Article], heldout: list[str], k: int, kb:
     result = CVResult(folds)
     all_rules: dict[str, list[tuple]] = {}
     all_learned: dict[str, list[tuple]] = {}
+    all_unranked: dict[str, list[tuple]] = {}
     for fold in folds:
         held = set(fold)
         test = [articles[d] for d in fold]
@@ -106,9 +111,16 @@ def cross_validate(articles: dict[str, Article], heldout: list[str], k: int, kb:
         all_learned.update(learned)
         result.rules.append(score(test, rules, kb))
         result.learned.append(score(test, learned, kb))
+        if refiner.ranker is not None:
+            unranked = predictions(test, Refiner(refiner.typing, refiner.status, refiner.emit_at,
+                                                   held=refiner.held, adds_only=refiner.adds_only))
+            all_unranked.update(unranked)
+            result.unranked.append(score(test, unranked, kb))
     every = [articles[d] for fold in folds for d in fold]
     result.pooled_rules = score(every, all_rules, kb)
     result.pooled_learned = score(every, all_learned, kb)
+    if result.unranked:
+        result.pooled_unranked = score(every, all_unranked, kb)
     return result
 
 
@@ -139,9 +151,12 @@ def summary(result: CVResult) -> dict:
                 "spread": spread(reports), "pooled": {k: round(v, 3) for k, v in measures(pooled).items()},
                 "per_type": {t: p.as_dict() for t, p in sorted(pooled.per_type.items())}}
 
-    return {"k": len(result.folds), "articles": sum(len(f) for f in result.folds),
-            "rules": side(result.rules, result.pooled_rules),
-            "learned": side(result.learned, result.pooled_learned)}
+    out = {"k": len(result.folds), "articles": sum(len(f) for f in result.folds),
+           "rules": side(result.rules, result.pooled_rules),
+           "learned": side(result.learned, result.pooled_learned)}
+    if result.unranked:
+        out["learned_without_arguments"] = side(result.unranked, result.pooled_unranked)
+    return out
 
 
 def gold_ids(articles: dict[str, Article], gold_dir: Path) -> list[str]:
@@ -149,11 +164,12 @@ def gold_ids(articles: dict[str, Article], gold_dir: Path) -> list[str]:
 
 
 def run(corpus: list[Path], gold_dirs: list[Path], folded: Path, k: int, kb: KnowledgeBase,
-        plover: Path | None = None, settings: Settings = Settings()) -> dict:
-    """Parse every article once, then cross-validate on the ``folded`` gold (every other gold folder on
-    the training side) and, when given, on the PLOVER gold's records."""
-    articles = gather([*corpus, *([plover / "articles.jsonl"] if plover else [])], kb)
-    attach_gold(articles, [*gold_dirs, *([plover] if plover else [])])
+        plover: Path | None = None, settings: Settings = Settings(), parses: Path | None = None) -> dict:
+    """Parse every article once (or take the parses kept in ``parses``), then cross-validate on the
+    ``folded`` gold (every other gold folder on the training side) and, when given, on the PLOVER
+    gold's records."""
+    articles = gather([*corpus, *([plover / "articles.jsonl"] if plover else [])], kb, parses=parses)
+    attach_gold(articles, [*gold_dirs, *([plover] if plover else [])], kb)
     out = {"crisis": summary(cross_validate(articles, gold_ids(articles, folded), k, kb, settings))}
     if plover:
         out["plover"] = summary(cross_validate(articles, gold_ids(articles, plover), k, kb, settings))

@@ -6,14 +6,23 @@ on a model: they run once per article here, and every model after that is fitted
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.evaluation.evaluate import GoldSentences, ingested, is_plover, read_gold
+from allegiance.evaluation.evaluate import (
+    GoldSentences,
+    ingested,
+    is_plover,
+    read_gold,
+    same_actor,
+)
 from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import VERSION, Extractor
+from allegiance.learning.arguments import ROLES, Slot, sentence_slots, slots_of
 from allegiance.learning.features import Sentence, candidate_features, sentences_of
 
 
@@ -39,24 +48,54 @@ class Article:
     gold: list[dict] = field(default_factory=list)
     #: the gold is PLOVER's one-type-per-sentence coding, not crisis events
     plover: bool = False
+    #: the rule events by trigger, with the options for their source and target (``arguments``)
+    slots: list[Slot] = field(default_factory=list)
+    #: the slots of the sentences without a rule event, by first character (``arguments.sentence_slots``)
+    unmatched: dict[int, Slot] = field(default_factory=dict)
 
 
-def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = None) -> dict[str, Article]:
-    """Every article of the corpus parsed once, with its rule events (no learned model applied)."""
+def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = None,
+           parses: Path | None = None) -> dict[str, Article]:
+    """Every article of the corpus parsed once, with its rule events (no learned model applied).
+    ``parses``: a folder where the spaCy parses are kept between runs (cross-validation during
+    development parses the same texts again and again; the parse is most of its time)."""
     extractor = Extractor(kb, lexicon=lexicon, learned=False)
     articles: dict[str, Article] = {}
     with ingested(list(corpus)) as store:
         todo = [(d, text, published, outlet) for d, text, published, outlet, _ in store.articles_to_extract(VERSION)]
-    for doc in extractor.docs(todo):
+    for doc in (extractor.docs(todo) if parses is None else _cached_docs(extractor, todo, parses)):
         x = extractor.extract(doc)
+        slots = slots_of(x.context, x.events, kb)
         articles[doc._.doc_id] = Article(doc._.doc_id, doc.text,
                                          [Candidate(e, candidate_features(e, doc, x.quotes)) for e in x.events],
-                                         sentences_of(doc), doc._.outlet)
+                                         sentences_of(doc), doc._.outlet, slots=slots,
+                                         unmatched=sentence_slots(x.context, x.events, kb))
     return articles
 
 
-def attach_gold(articles: dict[str, Article], gold_dirs: Iterable[Path]) -> None:
-    """Label each candidate with the gold of its sentence, matched exactly as the scorer matches."""
+def _cached_docs(extractor: Extractor, todo: list[tuple], folder: Path):
+    """The parsed Docs of ``todo`` from ``folder`` when the same texts were parsed by the same model
+    before, else parsed and kept there; actors are resolved afresh (they follow the knowledge base)."""
+    from spacy.tokens import DocBin
+
+    nlp = extractor.nlp
+    key = hashlib.sha256(json.dumps([nlp.meta.get("name"), nlp.meta.get("version"), nlp.pipe_names,
+                                     [(d, t) for d, t, _, _ in todo]]).encode()).hexdigest()[:20]
+    path = Path(folder) / f"{key}.spacy"
+    if path.exists():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    else:
+        docs = list(nlp.pipe((t for _, t, _, _ in todo), batch_size=16))
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        DocBin(docs=docs).to_disk(path)
+    for doc, (doc_id, _, published, outlet) in zip(docs, todo):
+        doc._.doc_id, doc._.published, doc._.outlet = doc_id, published, outlet
+        yield extractor.actors(doc)
+
+
+def attach_gold(articles: dict[str, Article], gold_dirs: Iterable[Path], kb: KnowledgeBase) -> None:
+    """Label each candidate, and each argument option, with the gold of its sentence, matched exactly
+    as the scorer matches."""
     for gold_dir in gold_dirs:
         gold = read_gold(gold_dir)
         plover = is_plover(gold)
@@ -80,3 +119,9 @@ def attach_gold(articles: dict[str, Article], gold_dirs: Iterable[Path]) -> None
                 c.gold_types = frozenset(t for k, t in gold_events if k == key)
                 golds = gold_events.get((key, c.event.type))
                 c.gold_status = golds[0]["status"] if golds else None
+            for slot in art.slots:
+                golds = gold_events.get((sentences.key_of((slot.start, slot.events[0].end)), slot.etype))
+                for role in ROLES:
+                    for o in slot.options[role]:
+                        o.gold = None if not golds else any(
+                            same_actor(g.get(role), o.ref and o.ref.id, o.ref and o.ref.name, kb) for g in golds)

@@ -47,6 +47,17 @@ class LinearModel:
         p = np.exp(z)
         return p / p.sum()
 
+    def scores_many(self, rows: list[dict[str, float]]) -> np.ndarray:
+        """The class probabilities of many examples at once (one matrix product, not a loop per row)."""
+        z = np.tile(self.intercept.astype(np.float64), (len(rows), 1))
+        idx = [(r, self.vocab[k], v) for r, f in enumerate(rows) for k, v in f.items() if k in self.vocab]
+        if idx:
+            r, c, v = (np.array(x) for x in zip(*idx))
+            np.add.at(z, r, (self.coef[:, c].T * v[:, None]).astype(np.float64))
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
     def predict(self, features: dict[str, float]) -> tuple[str, float]:
         p = self.scores(features)
         k = int(p.argmax())

@@ -13,7 +13,7 @@ from spacy.tokens import Token
 from allegiance.actors.references import ActorRef
 from allegiance.extraction.context import ArticleContext
 from allegiance.extraction.events.actors import ActorReader
-from allegiance.extraction.events.lexicon import Lexicon, Trigger
+from allegiance.extraction.events.lexicon import Lexicon, Trigger, TypeSpec
 from allegiance.parsing.syntax import objects
 
 
@@ -52,18 +52,6 @@ class Coder:
                     return other
         return trig.type
 
-    def plover_by_status(self, etype: str, status: str, conditional: bool) -> str | None:
-        """The PLOVER event an act only intended, refused or held over someone is coded as, if its type
-        says (``plover_when_planned``, ``..._conditional``, ``..._negated``)."""
-        spec = self.lex.types[etype]
-        if status == "negated":
-            return spec.plover_when_negated
-        if status != "planned":
-            return None
-        if spec.plover_when_conditional and conditional:
-            return spec.plover_when_conditional
-        return spec.plover_when_planned
-
     def plotted(self, head: Token) -> bool:
         """Planning or discussion words govern the event: "discussed an overthrow", "plans to oust"."""
         tok = head
@@ -74,3 +62,16 @@ class Coder:
             if tok.lemma_.lower() in self.cues.plotting_words:
                 return True
         return False
+
+
+def plover_by_status(spec: TypeSpec, status: str, conditional: bool) -> str | None:
+    """The PLOVER event an act only intended, refused or held over someone is coded as, if its type
+    says (``plover_when_planned``, ``..._conditional``, ``..._negated``); the rules and the learned
+    status model both code through it."""
+    if status == "negated":
+        return spec.plover_when_negated
+    if status != "planned":
+        return None
+    if spec.plover_when_conditional and conditional:
+        return spec.plover_when_conditional
+    return spec.plover_when_planned

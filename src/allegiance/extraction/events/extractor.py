@@ -18,7 +18,7 @@ from allegiance.extraction.context import ArticleContext
 from allegiance.extraction.events.accusations import Accusations
 from allegiance.extraction.events.actors import ActorReader, Reading
 from allegiance.extraction.events.arguments import Arguments, Found
-from allegiance.extraction.events.coding import Coder
+from allegiance.extraction.events.coding import Coder, plover_by_status
 from allegiance.extraction.events.defaults import Defaults
 from allegiance.extraction.events.lexicon import Lexicon, Trigger
 from allegiance.extraction.events.records import (
@@ -174,10 +174,10 @@ class EventExtractor:
                 etype = trig.type if c.approval else self.coder.refined_type(trig, c.head, s, t, c.where_country, ctx)
                 conf = trig.weight * (1.0 if c.by_syntax or s is None else 0.85) * (1.0 if t is not None else 0.9)
                 conf *= 0.8 if c.nearest else 1.0
-                plover = self.coder.plover_by_status(etype, c.status, conditional) or (
-                    trig.plover if etype == trig.type else None)
+                act = trig.plover if etype == trig.type else None
+                plover = plover_by_status(self.lex.types[etype], c.status, conditional) or act
                 out.append(record(ctx, c.sent, c.span, etype, self.lex.types[etype], plover, trig.mode, s, t,
-                                  c.status, c.attributed, when, (c.where, c.where_country), conf))
+                                  c.status, c.attributed, when, (c.where, c.where_country), conf, conditional, act))
         return out
 
 

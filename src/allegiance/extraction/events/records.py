@@ -37,11 +37,16 @@ class Event:
     trigger: str
     trigger_start: int = 0
     extra: dict = field(default_factory=dict)
+    #: planned on an explicit condition ("if"/"unless"): a threat, whatever a model says of its status
+    conditional: bool = False
+    #: the PLOVER event of the act itself, before its status recodes it (``coding.plover_by_status``)
+    plover_act: str | None = None
 
 
 def record(ctx: ArticleContext, sent: Span, span: Span, etype: str, spec: TypeSpec, plover: str | None,
            mode: str | None, s: ActorRef | None, t: ActorRef | None, status: str, attributed: ActorRef | None,
-           when: Resolved | None, where: tuple[str | None, str | None], conf: float) -> Event:
+           when: Resolved | None, where: tuple[str | None, str | None], conf: float, conditional: bool = False,
+           plover_act: str | None = None) -> Event:
     """One event, with an id that stays the same as long as its sentence, trigger, type and actors do."""
     eid = hashlib.blake2b(
         f"{ctx.doc_id}|{sent.start_char}|{span.start_char}|{etype}|{s and s.id}|{t and t.id}".encode(), digest_size=8
@@ -55,6 +60,7 @@ def record(ctx: ArticleContext, sent: Span, span: Span, etype: str, spec: TypeSp
         location=where[0], location_country=where[1],
         sentence=text, start=sent.start_char, end=sent.start_char + len(text), outlet=ctx.outlet,
         confidence=round(min(1.0, conf), 2), trigger=span.text, trigger_start=span.start_char,
+        conditional=conditional, plover_act=plover_act or spec.plover,
     )
 
 
