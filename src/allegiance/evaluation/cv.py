@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from allegiance.actors.kb import KnowledgeBase
+from allegiance.evaluation import speech_cv
 from allegiance.evaluation.evaluate import Report, score_events, score_plover
 from allegiance.learning.candidates import Article, attach_gold, gather
 from allegiance.learning.refine import Refiner
@@ -154,7 +155,9 @@ def run(corpus: list[Path], gold_dirs: list[Path], folded: Path, k: int, kb: Kno
     the training side) and, when given, on the PLOVER gold's records."""
     articles = gather([*corpus, *([plover / "articles.jsonl"] if plover else [])], kb)
     attach_gold(articles, [*gold_dirs, *([plover] if plover else [])])
-    out = {"crisis": summary(cross_validate(articles, gold_ids(articles, folded), k, kb, settings))}
+    crisis = cross_validate(articles, gold_ids(articles, folded), k, kb, settings)
+    # quotations, speakers and labels on the same held-out articles
+    out = {"crisis": summary(crisis), "speech": speech_cv.run(articles, crisis.folds, gold_dirs, kb)}
     if plover:
         out["plover"] = summary(cross_validate(articles, gold_ids(articles, plover), k, kb, settings))
     return out

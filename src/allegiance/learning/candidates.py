@@ -15,6 +15,7 @@ from allegiance.evaluation.evaluate import GoldSentences, ingested, is_plover, r
 from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import VERSION, Extractor
 from allegiance.learning.features import Sentence, candidate_features, sentences_of
+from allegiance.learning.speakers_train import SpeechRecord, record
 
 
 @dataclass
@@ -39,11 +40,13 @@ class Article:
     gold: list[dict] = field(default_factory=list)
     #: the gold is PLOVER's one-type-per-sentence coding, not crisis events
     plover: bool = False
+    #: the rules' quotations, speaker candidates and labels (``speakers_train``)
+    speech: SpeechRecord | None = None
 
 
 def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = None) -> dict[str, Article]:
     """Every article of the corpus parsed once, with its rule events (no learned model applied)."""
-    extractor = Extractor(kb, lexicon=lexicon, learned=False)
+    extractor = Extractor(kb, lexicon=lexicon, learned=False, speakers=False)
     articles: dict[str, Article] = {}
     with ingested(list(corpus)) as store:
         todo = [(d, text, published, outlet) for d, text, published, outlet, _ in store.articles_to_extract(VERSION)]
@@ -51,7 +54,8 @@ def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = 
         x = extractor.extract(doc)
         articles[doc._.doc_id] = Article(doc._.doc_id, doc.text,
                                          [Candidate(e, candidate_features(e, doc, x.quotes)) for e in x.events],
-                                         sentences_of(doc), doc._.outlet)
+                                         sentences_of(doc), doc._.outlet,
+                                         speech=record(x.context, x.labels, kb))
     return articles
 
 
