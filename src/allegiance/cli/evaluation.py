@@ -116,6 +116,10 @@ def train_cmd(
     if info["cross_validation"]:
         learned = info["cross_validation"]["learned"]["pooled"]
         out.print("cross-validated (pooled over folds): " + ", ".join(f"{k} {v:.3f}" for k, v in learned.items()))
+    if info.get("speakers_cross_validation"):
+        learned = info["speakers_cross_validation"]["learned"]["pooled"]
+        out.print("quotations, speakers, labels cross-validated (pooled): "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in learned.items()))
     out.print(f"models: {directory.resolve()}")
 
 

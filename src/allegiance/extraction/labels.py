@@ -17,6 +17,7 @@ speaker as their ``voice`` and left out of the author's framing.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -36,6 +37,8 @@ _GOVERNMENT_WORDS = {"regime", "government", "dictatorship", "junta", "cabinet",
 #: Resolution paths that mean a mention is a name, not a description.
 _NAMING = {"alias", "fuzzy", "unknown", "outlet"}
 MAX_WORDS = 12
+#: ", R-Calif.", " (D-N.Y.)": a lawmaker's party and state after the name.
+_PARTY_STATE = re.compile(r",?\s*\(?((?:R|D|I)-[A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]*\.?)?)")
 
 
 @dataclass
@@ -68,6 +71,12 @@ class LabelExtractor:
         for m in mentions:
             if m.ref.kind == "group" and m.method != "group":
                 continue
+            party = _PARTY_STATE.match(ctx.text, m.end) if m.ref.kind == "person" else None
+            if party:  # "Rep. Ana Ruiz, R-Texas": party and state, as American papers give them
+                words = doc.char_span(party.start(1), party.end(1), alignment_mode="expand")
+                label = self._make(ctx, m, "appositive", list(words or []))
+                if label is not None:
+                    found.setdefault((label.actor.id, fold(label.label), label.voice), label)
             span = doc[m.token_start:m.token_end]
             for construction, words in self._labels_of(doc, m, span, at):
                 label = self._make(ctx, m, construction, words)
@@ -134,6 +143,12 @@ class LabelExtractor:
                 _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS
                 or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
+            k = len(left)
+            while k > 0 and (_honorific(left[k - 1]) or left[k - 1].text == "."):
+                k -= 1
+            if 0 < k < len(left) and any(_common_noun(t) for t in left[:k]):
+                # "U.S. military spokesman Col. Ana Ruiz": the description and the rank are two labels
+                out += [("title", left[:k]), ("title", left[k:])]
         if head.dep_ == "appos" and head.head.i < span.start and head.head.pos_ == "NOUN" and not (
                 head.head.i in at and at[head.head.i].method in _NAMING):
             # the name set beside its description: "the so-called “governor” Ana Ruiz"
@@ -201,9 +216,11 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     ("offering former agency contractor Ana Ruiz asylum")."""
     out: list[Token] = []
     i = span.start - 1
-    while i >= span.sent.start:
+    # the parser sometimes ends a sentence inside "President Trump": stop at real punctuation or a line
+    # break instead of at its sentence start
+    while i >= 0 and "\n" not in doc[i].whitespace_ and "\n" not in doc[i].text:
         tok = doc[i]
-        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text not in ("-", "“", "”"):
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text not in ("-", "“", "”") and not _abbreviation(tok):
             break
         if tok.i in at and at[tok.i] is not m and at[tok.i].ref.kind in ("person", "state"):
             break
@@ -211,7 +228,18 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
         i -= 1
     # the word next to the name must be a common noun ("whistleblower", "leaker"): a proper noun or an
     # adjective there is more often another name or a loose modifier than a title
+    if out and _honorific(out[-1]) and all(_honorific(t) for t in out):
+        return out  # "President", "Brig. Gen." left loose by the parse
     return out if out and _common_noun(out[-1]) and out[-1].is_lower else []
+
+
+def _abbreviation(tok: Token) -> bool:
+    return tok.text == "." and tok.i > 0 and _honorific(tok.doc[tok.i - 1])
+
+
+def _honorific(tok: Token) -> bool:
+    """A title word written before a name ("President", "Gen.", "Col", "Sen.")."""
+    return tok.lower_.rstrip(".") in HONORIFICS or _abbreviation(tok)
 
 
 def _phrase(tok: Token, whole: bool = True) -> list[Token]:

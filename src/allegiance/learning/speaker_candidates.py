@@ -13,6 +13,7 @@ senior U.S. official"), and nobody.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,8 @@ from allegiance.extraction.quotes import Quote
 SPEECH = Path(__file__).parents[1] / "data" / "lexicons" / "speech.yaml"
 #: How many sentences back a subject can be the speaker of a "he said".
 FAR = 4
+_GENDERED = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
+_PRONOUN_AFTER = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "i", "we", "you"}
 
 
@@ -130,8 +133,12 @@ def _context_features(ctx: ArticleContext, q: Quote, prev: Quote | None, words: 
         f["paragraph_statement"] = 1.0
     if lemmas & _PRONOUNS:
         f["paragraph_pronoun"] = 1.0
-    if q.speaker_mention and q.speaker_mention.lower() in _PRONOUNS:
-        f[f"rule_pronoun={q.speaker_mention.lower()}"] = 1.0
+    said_by = (q.speaker_mention or "").split()
+    if said_by and said_by[-1].lower() in _PRONOUNS:
+        f[f"rule_pronoun={said_by[-1].lower()}"] = 1.0
+    elif said_by and said_by[-1].islower():  # a description: "the official", "the statement", "a spokesman"
+        f[f"rule_described={said_by[-1].lower()}"] = 1.0
+        f["rule_described"] = 1.0
     if q.speaker is None:
         f["rule_none"] = 1.0
     if prev is not None and text.count("\n", prev.end, q.start) <= 2 and prev.speaker is not None:
@@ -141,15 +148,35 @@ def _context_features(ctx: ArticleContext, q: Quote, prev: Quote | None, words: 
     return f
 
 
+def genders(ctx: ArticleContext) -> dict[str, str]:
+    """The pronoun the article uses for each person, where it tells: the first "he"/"his" or
+    "she"/"her" within the words after each mention, counted over the person's mentions. Crude, but it
+    is what separates the two people a "she said" could follow."""
+    votes: dict[str, dict[str, int]] = {}
+    text = ctx.text
+    for m in ctx.covering:
+        if m.ref.kind != "person":
+            continue
+        hit = _PRONOUN_AFTER.search(text, m.end, min(len(text), m.end + 160))
+        if hit:
+            v = votes.setdefault(m.ref.id, {})
+            g = _GENDERED[hit.group(1).lower()]
+            v[g] = v.get(g, 0) + 1
+    return {a: max(v, key=v.get) for a, v in votes.items() if len(set(v.values())) > 1 or len(v) == 1}
+
+
 def candidates(ctx: ArticleContext, q: Quote, prev: Quote | None, kb: KnowledgeBase,
-               words: SpeechWords | None = None) -> list[SpeakerCandidate]:
-    """The candidate speakers of one direct quotation (``ctx`` has the article's quotations)."""
+               words: SpeechWords | None = None, genders: dict[str, str] | None = None) -> list[SpeakerCandidate]:
+    """The candidate speakers of one direct quotation (``ctx`` has the article's quotations;
+    ``genders`` from :func:`genders`)."""
     words = words or speech_words()
+    genders = genders or {}
     quotes = ctx.direct_quotes()
     first, last = _sentence_index(ctx, q.start), _sentence_index(ctx, max(q.start, q.end - 1))
     lo = ctx.sentences[max(0, first - 1)].start_char
     hi = ctx.sentences[min(len(ctx.sentences) - 1, last + 1)].end_char
     shared = _context_features(ctx, q, prev, words)
+    said_by = (q.speaker_mention or "").split()
     found: dict[str | None, SpeakerCandidate] = {}
 
     def put(ref: ActorRef | None, feats: dict[str, float], mention: str | None) -> SpeakerCandidate:
@@ -187,7 +214,9 @@ def candidates(ctx: ArticleContext, q: Quote, prev: Quote | None, kb: KnowledgeB
                 f[f"{where}|{k}"] = v
             put(m.ref, f, m.text)
     if q.speaker is not None:
-        put(q.speaker, {"rule": 1.0, f"rule_kind={q.speaker.kind}": 1.0}, q.speaker_mention)
+        named = bool(said_by) and said_by[-1][:1].isupper() and said_by[-1].lower() not in _PRONOUNS
+        put(q.speaker, {"rule": 1.0, f"rule_kind={q.speaker.kind}": 1.0, f"rule_named={named}": 1.0},
+            q.speaker_mention)
     if prev is not None and prev.speaker is not None:
         put(prev.speaker, {"prev_speaker": 1.0, **({"prev_speaker_close": 1.0} if "prev_close" in shared else {})},
             prev.speaker_mention)
@@ -207,7 +236,12 @@ def candidates(ctx: ArticleContext, q: Quote, prev: Quote | None, kb: KnowledgeB
         put(ref_for(focus, focus.name), {"focus_state": 1.0}, None)
     put(None, {"nobody": 1.0}, None)
     out = list(found.values())
+    pronoun = next((w.lower() for w in said_by[-1:] if w.lower() in _GENDERED), None)
     for cand in out:
+        if pronoun and cand.ref is not None and cand.ref.kind == "person":
+            g = genders.get(cand.ref.id)
+            if g:
+                cand.features["gender_agrees" if g == _GENDERED[pronoun] else "gender_clashes"] = 1.0
         kind = cand.ref.kind if cand.ref is not None else "nobody"
         for k, v in shared.items():
             cand.features[f"ctx={k}|{kind}"] = v

@@ -16,7 +16,7 @@ from allegiance.actors.kb import KnowledgeBase
 from allegiance.extraction.context import ArticleContext
 from allegiance.extraction.quotes import Quote
 from allegiance.learning.model import LinearModel
-from allegiance.learning.speaker_candidates import SpeakerCandidate, candidates
+from allegiance.learning.speaker_candidates import SpeakerCandidate, candidates, genders
 
 MODELS = Path(__file__).parents[1] / "models"
 SPEAKERS_FILE = "speakers.npz"
@@ -25,9 +25,9 @@ YES = "yes"
 
 def speaker_candidates(ctx: ArticleContext, kb: KnowledgeBase) -> list[list[SpeakerCandidate]]:
     """The candidates of every direct quotation of the article, in text order."""
-    out, prev = [], None
+    out, prev, told = [], None, genders(ctx)
     for q in ctx.direct_quotes():
-        out.append(candidates(ctx, q, prev, kb))
+        out.append(candidates(ctx, q, prev, kb, genders=told))
         prev = q
     return out
 
