@@ -37,6 +37,7 @@ _GOVERNMENT_WORDS = {"regime", "government", "dictatorship", "junta", "cabinet",
 #: Resolution paths that mean a mention is a name, not a description.
 _NAMING = {"alias", "fuzzy", "unknown", "outlet"}
 MAX_WORDS = 12
+_FURNITURE = re.compile(r"\d:\d\d|\||\b(?:caption|getty|reuters|afp)\b", re.IGNORECASE)
 #: ", R-Calif.", " (D-N.Y.)": a lawmaker's party and state after the name.
 _PARTY_STATE = re.compile(r",?\s*\(?((?:R|D|I)-[A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]*\.?)?)")
 
@@ -106,15 +107,30 @@ class LabelExtractor:
                 candidates.append(doc[words[0].i:words[-1].i + 1])
         for chunk in candidates:
             root = chunk.root
-            if root.i in at or chunk[0].lower_ != "the" or root.lemma_.lower() not in self.words.person_nouns:
+            if root.i in at or chunk[0].lower_ != "the":
+                continue
+            lemma = root.lemma_.lower()
+            kind = next((k for k, nouns in self.words.body_nouns.items() if lemma in nouns or root.lower_ in nouns), None)
+            if lemma in self.words.person_nouns:
+                pool = people
+            elif kind is not None and _qualified(chunk) and (kind == "group" or root.tag_ != "NNS"):
+                pool = [m for m in ctx.mentions if m.ref.kind == kind and m.method != "group" or
+                        kind == "group" and m.ref.kind == "group"]
+            else:
                 continue
             sents = ctx.sentences
             idx = next(i for i, s in enumerate(sents) if s.start <= root.i < s.end)
             window_start = sents[max(0, idx - 2)].start
+            before = [m for m in pool if window_start <= m.token_start and m.token_end <= chunk.start]
             demonym = next((t for t in chunk if t.ent_type_ in ("NORP", "GPE") and t.i != root.i), None)
-            before = [m for m in people if window_start <= m.token_start and m.token_end <= chunk.start]
-            if demonym is not None:
+            if demonym is not None and pool is people:
                 before = [m for m in before if m.ref.country and self.kb.demonym(demonym.text) == m.ref.country]
+            if pool is not people:
+                # not an actor its own words name, and rather the one the text is about (a subject)
+                words = {fold(t.text) for t in chunk}
+                before = [m for m in before if not set(fold(m.text).split()) <= words]
+                subjects = [m for m in before if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
+                before = subjects or before
             if before:
                 out.append((chunk, before[-1]))
         return out
@@ -172,6 +188,11 @@ class LabelExtractor:
                     out.append(("predicate", _phrase(child)))
         return out
 
+    def _standing(self, tok: Token) -> bool:
+        """A word that can stand alone as a title: a rank or office ("President", "Gen."), a word for a
+        person's standing ("dictator"), or a capitalised description ("Republican")."""
+        return _honorific(tok) or tok.lemma_.lower() in self.words.person_nouns or tok.is_title
+
     def _make(self, ctx: ArticleContext, m: Mention, construction: str, words: list[Token]) -> Label | None:
         words = [t for t in words if not (t.is_space)]
         while words and (words[0].lower_ in _EMPTY or words[0].is_punct and words[0].text not in "“\"‘"):
@@ -182,8 +203,12 @@ class LabelExtractor:
             return None
         if not any(t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lower_ not in _EMPTY for t in words):
             return None
+        if construction == "title" and len(words) == 1 and not self._standing(words[0]):
+            return None  # one loose noun left of a name ("a promise Obama made") is rarely a title
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
         text = ctx.text[start:end]
+        if _FURNITURE.search(text):
+            return None  # a time stamp or a photo credit the cleaner left beside a name
         if fold(text) == fold(m.ref.name) or construction != "reference" and (
                 fold(text) == fold(m.text) or _only_names(words, m)):
             return None
@@ -192,6 +217,14 @@ class LabelExtractor:
         voice = quote.speaker.id if quote is not None and quote.speaker is not None else None
         lid = hashlib.blake2b(f"{ctx.doc_id}|{m.ref.id}|{start}|{end}".encode(), digest_size=8).hexdigest()
         return Label(ctx.doc_id, lid, m.ref, text, start, end, construction, ctx.outlet, voice)
+
+
+def _qualified(chunk: Span) -> bool:
+    """A description that says more than its head noun: "the oil-rich kingdom", not "the country"."""
+    if any(t.pos_ == "NUM" or t.lower_ in ("same", "other", "both") for t in chunk):
+        return False  # "the two countries", "the same state": a count or a pointer, not a description
+    return any(t.i != chunk.root.i and t.pos_ in ("ADJ", "NOUN", "PROPN", "VERB") and t.lower_ not in _EMPTY
+               for t in chunk)
 
 
 def _in_phrase(tok: Token, span: Span) -> bool:
@@ -280,7 +313,7 @@ def _telling_reference(span: Span, m: Mention, loaded: frozenset[str]) -> bool:
 def _descriptive(span: Span, m: Mention) -> bool:
     """A description rather than a bare name or a bare generic: "the Maduro regime", "the Venezuelan
     foreign minister", "the democratic opposition" (more than one word, not the actor's name)."""
-    content = [t for t in span if t.lower_ not in _EMPTY and not t.is_punct]
+    content = [t for t in span if t.lower_ not in _EMPTY and not t.is_punct and t.tag_ != "POS"]
     if len(content) < 2 or fold(span.text) in {fold(n) for n in (m.ref.name,)}:
         return False
     return any(t.pos_ == "NOUN" for t in content) or m.method in ("role", "metonym")
