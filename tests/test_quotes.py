@@ -128,3 +128,18 @@ def test_the_ranking_learns_which_candidate_speaks_and_survives_its_file(tmp_pat
     cands = [SpeakerCandidate(None, {"nobody": 1.0}), SpeakerCandidate(None, {"bias": 1.0, "near": 1.0}, "A"),
              SpeakerCandidate(None, {"bias": 1.0, "speech_dep=nsubj": 1.0}, "B")]
     assert ranker.best(cands).mention == "B"
+
+
+@pytest.mark.quality
+def test_cross_validated_speakers_beat_the_rules(shared):
+    """On the train gold's folds (seed and dev gold always trained on), the learned speakers are right
+    more often than the rules' (measured 2026-12-04: 0.798 against 0.726, pooled over 5 folds), on the
+    same quotations (quote F1 0.956)."""
+    from allegiance.evaluation.cv import run
+
+    gold = shared / "gold"
+    speech = run([shared / "corpus"], [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"],
+                 gold / "train", 5, KnowledgeBase.load())["speech"]
+    rules, learned = speech["rules"]["pooled"], speech["learned"]["pooled"]
+    assert speech["articles"] == 54 and learned["quote_f1"] >= 0.90
+    assert learned["speaker_acc"] >= rules["speaker_acc"] + 0.05
