@@ -153,6 +153,7 @@ def ship(articles: dict, gold_dirs, kb: KnowledgeBase, folded, k: int, directory
                                                  for side in ("rules", "learned")}}
     data = groups(records.values(), kb)
     path = Path(directory) / SPEAKERS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
     if data:
         fit_ranking(data, C).save(path)
     else:
