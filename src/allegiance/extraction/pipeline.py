@@ -39,7 +39,7 @@ from allegiance.parsing.nlp import load_pipeline
 from allegiance.store import INTERRUPTS, Store
 
 #: Bump when extraction output changes, so stored results are redone.
-VERSION = "labels-1"
+VERSION = "speakers-1"
 BATCH = 32
 #: Articles a worker parses and extracts per task: enough to fill spaCy's batches, small enough to
 #: keep both workers busy to the end and their memory flat.
