@@ -57,3 +57,19 @@ def test_a_name_is_not_a_label(labels):
 def test_definite_description_of_a_person_named_before(labels):
     found = labels("Obama shrugged off Hugo Chávez, but a clash with the late Venezuelan leader’s successor followed.")
     assert ("hugo-chavez", "late Venezuelan leader", "reference", None) in found
+
+
+def test_party_and_state_after_a_lawmaker(labels):
+    found = labels("Sen. Marco Rubio, R-Fla., said the sanctions should stay.")
+    assert [(c, v) for _, lab, c, v in found if lab == "R-Fla."] == [("appositive", None)]
+
+
+def test_description_of_a_state_named_before(labels):
+    found = labels("Saudi Arabia warned on Sunday that sanctions would be met with greater action. "
+                   "The oil-rich kingdom supplies a tenth of the world's crude.")
+    assert ("SAU", "oil-rich kingdom", "reference", None) in found
+
+
+def test_a_loose_noun_left_of_a_name_is_not_a_title(labels):
+    found = labels("Closing the prison was a promise Obama made within hours of taking office.")
+    assert not any(lab == "promise" for _, lab, _, _ in found)

@@ -105,3 +105,41 @@ def test_indirect_speech(quotes):
     [q] = quotes("Mike Pompeo said that Nicolás Maduro was planning to leave the country on Tuesday.", kind="indirect")
     assert q.text == "Nicolás Maduro was planning to leave the country on Tuesday"
     assert _speaker(q) == "mike-pompeo" and q.cue == "say"
+
+
+def test_an_agency_that_relays_is_not_the_speaker(quotes):
+    [q] = quotes("“These air raids are not against the militants,” the Anadolu news agency quoted Ahmet Davutoglu "
+                 "as saying.")
+    assert q.speaker is not None and "davutoglu" in q.speaker.id
+
+
+def test_the_ranking_learns_which_candidate_speaks_and_survives_its_file(tmp_path):
+    from allegiance.learning.model import LinearModel
+    from allegiance.learning.speaker_candidates import SpeakerCandidate
+    from allegiance.learning.speakers import SpeakerRanker
+    from allegiance.learning.speakers_train import fit_ranking
+
+    # in every quotation the subject of the reporting verb speaks, wherever it stands
+    data = [([{"bias": 1.0, "near": 1.0}, {"bias": 1.0, "speech_dep=nsubj": 1.0}, {"nobody": 1.0}], [False, True, False]),
+            ([{"bias": 1.0, "speech_dep=nsubj": 1.0, "far": 1.0}, {"bias": 1.0, "near": 1.0}, {"nobody": 1.0}], [True, False, False])]
+    model = fit_ranking(data, c=1.0)
+    model.save(tmp_path / "speakers.npz")
+    ranker = SpeakerRanker(LinearModel.load(tmp_path / "speakers.npz"))
+    cands = [SpeakerCandidate(None, {"nobody": 1.0}), SpeakerCandidate(None, {"bias": 1.0, "near": 1.0}, "A"),
+             SpeakerCandidate(None, {"bias": 1.0, "speech_dep=nsubj": 1.0}, "B")]
+    assert ranker.best(cands).mention == "B"
+
+
+@pytest.mark.quality
+def test_cross_validated_speakers_beat_the_rules(shared):
+    """On the train gold's folds (seed and dev gold always trained on), the learned speakers are right
+    more often than the rules' (measured 2026-12-04: 0.798 against 0.726, pooled over 5 folds), on the
+    same quotations (quote F1 0.956)."""
+    from allegiance.evaluation.cv import run
+
+    gold = shared / "gold"
+    speech = run([shared / "corpus"], [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"],
+                 gold / "train", 5, KnowledgeBase.load())["speech"]
+    rules, learned = speech["rules"]["pooled"], speech["learned"]["pooled"]
+    assert speech["articles"] == 54 and learned["quote_f1"] >= 0.90
+    assert learned["speaker_acc"] >= rules["speaker_acc"] + 0.05

@@ -116,6 +116,10 @@ def train_cmd(
     if info["cross_validation"]:
         learned = info["cross_validation"]["learned"]["pooled"]
         out.print("cross-validated (pooled over folds): " + ", ".join(f"{k} {v:.3f}" for k, v in learned.items()))
+    if info.get("speakers_cross_validation"):
+        learned = info["speakers_cross_validation"]["learned"]["pooled"]
+        out.print("quotations, speakers, labels cross-validated (pooled): "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in learned.items()))
     out.print(f"models: {directory.resolve()}")
 
 
@@ -169,6 +173,8 @@ def _print_cv(result: dict) -> None:
         per_type.add_row(t, f"{r['precision']:.2f} / {r['recall']:.2f} / {r['f1']:.2f}",
                          f"{m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.2f}", str(m["gold"]))
     out.print(per_type)
+    if "speech" in result:
+        _print_speech_cv(result["speech"])
     if "plover" in result:
         p = result["plover"]
         out.print(f"PLOVER share, {p['k']} folds over {p['articles']} sentences: rules "
@@ -176,3 +182,19 @@ def _print_cv(result: dict) -> None:
                   f"[{p['learned']['spread']['plover_share']['min']:.3f}-{p['learned']['spread']['plover_share']['max']:.3f}]")
 
 
+
+
+def _print_speech_cv(c: dict) -> None:
+    """Quotations, speakers and labels on the same folds: the rules' speakers beside the learned ranking."""
+    table = Table(title=f"Quotations, speakers and labels ({c['articles']} articles: {c['rules']['quotes']} gold "
+                        f"quotations, {c['rules']['labels']} gold labels)", title_justify="left")
+    for col in ("measure", "rules", "learned", "rules pooled", "learned pooled"):
+        table.add_column(col, justify="right" if col != "measure" else "left")
+    names = (("quote F1", "quote_f1"), ("  quote precision", "quote_p"), ("  quote recall", "quote_r"),
+             ("speaker accuracy", "speaker_acc"), ("label F1", "label_f1"), ("  label precision", "label_p"),
+             ("  label recall", "label_r"))
+    for label, key in names:
+        cells = [f"{s['spread'][key]['mean']:.3f} [{s['spread'][key]['min']:.3f}-{s['spread'][key]['max']:.3f}]"
+                 for s in (c["rules"], c["learned"])]
+        table.add_row(label, *cells, *(f"{s['pooled'][key]:.3f}" for s in (c["rules"], c["learned"])))
+    out.print(table)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from allegiance.actors.kb import KnowledgeBase
+from allegiance.evaluation import speech_cv
 from allegiance.evaluation.evaluate import Report, score_events, score_plover
 from allegiance.learning.candidates import Article, attach_gold, gather
 from allegiance.learning.refine import Refiner
@@ -167,10 +168,11 @@ def run(corpus: list[Path], gold_dirs: list[Path], folded: Path, k: int, kb: Kno
         plover: Path | None = None, settings: Settings = Settings(), parses: Path | None = None) -> dict:
     """Parse every article once (or take the parses kept in ``parses``), then cross-validate on the
     ``folded`` gold (every other gold folder on the training side) and, when given, on the PLOVER
-    gold's records."""
+    gold's records; quotations, speakers and labels are scored on the same held-out articles."""
     articles = gather([*corpus, *([plover / "articles.jsonl"] if plover else [])], kb, parses=parses)
     attach_gold(articles, [*gold_dirs, *([plover] if plover else [])], kb)
-    out = {"crisis": summary(cross_validate(articles, gold_ids(articles, folded), k, kb, settings))}
+    crisis = cross_validate(articles, gold_ids(articles, folded), k, kb, settings)
+    out = {"crisis": summary(crisis), "speech": speech_cv.run(articles, crisis.folds, gold_dirs, kb)}
     if plover:
         out["plover"] = summary(cross_validate(articles, gold_ids(articles, plover), k, kb, settings))
     return out

@@ -17,6 +17,7 @@ speaker as their ``voice`` and left out of the author's framing.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -36,6 +37,9 @@ _GOVERNMENT_WORDS = {"regime", "government", "dictatorship", "junta", "cabinet",
 #: Resolution paths that mean a mention is a name, not a description.
 _NAMING = {"alias", "fuzzy", "unknown", "outlet"}
 MAX_WORDS = 12
+_FURNITURE = re.compile(r"\d:\d\d|\||\b(?:caption|getty|reuters|afp)\b", re.IGNORECASE)
+#: ", R-Calif.", " (D-N.Y.)": a lawmaker's party and state after the name.
+_PARTY_STATE = re.compile(r",?\s*\(?((?:R|D|I)-[A-Z][A-Za-z]*\.?(?:\s?[A-Z][a-z]*\.?)?)")
 
 
 @dataclass
@@ -68,6 +72,12 @@ class LabelExtractor:
         for m in mentions:
             if m.ref.kind == "group" and m.method != "group":
                 continue
+            party = _PARTY_STATE.match(ctx.text, m.end) if m.ref.kind == "person" else None
+            if party:  # "Rep. Ana Ruiz, R-Texas": party and state, as American papers give them
+                words = doc.char_span(party.start(1), party.end(1), alignment_mode="expand")
+                label = self._make(ctx, m, "appositive", list(words or []))
+                if label is not None:
+                    found.setdefault((label.actor.id, fold(label.label), label.voice), label)
             span = doc[m.token_start:m.token_end]
             for construction, words in self._labels_of(doc, m, span, at):
                 label = self._make(ctx, m, construction, words)
@@ -97,15 +107,30 @@ class LabelExtractor:
                 candidates.append(doc[words[0].i:words[-1].i + 1])
         for chunk in candidates:
             root = chunk.root
-            if root.i in at or chunk[0].lower_ != "the" or root.lemma_.lower() not in self.words.person_nouns:
+            if root.i in at or chunk[0].lower_ != "the":
+                continue
+            lemma = root.lemma_.lower()
+            kind = next((k for k, nouns in self.words.body_nouns.items() if lemma in nouns or root.lower_ in nouns), None)
+            if lemma in self.words.person_nouns:
+                pool = people
+            elif kind is not None and _qualified(chunk) and (kind == "group" or root.tag_ != "NNS"):
+                pool = [m for m in ctx.mentions if m.ref.kind == kind and m.method != "group" or
+                        kind == "group" and m.ref.kind == "group"]
+            else:
                 continue
             sents = ctx.sentences
             idx = next(i for i, s in enumerate(sents) if s.start <= root.i < s.end)
             window_start = sents[max(0, idx - 2)].start
+            before = [m for m in pool if window_start <= m.token_start and m.token_end <= chunk.start]
             demonym = next((t for t in chunk if t.ent_type_ in ("NORP", "GPE") and t.i != root.i), None)
-            before = [m for m in people if window_start <= m.token_start and m.token_end <= chunk.start]
-            if demonym is not None:
+            if demonym is not None and pool is people:
                 before = [m for m in before if m.ref.country and self.kb.demonym(demonym.text) == m.ref.country]
+            if pool is not people:
+                # not an actor its own words name, and rather the one the text is about (a subject)
+                words = {fold(t.text) for t in chunk}
+                before = [m for m in before if not set(fold(m.text).split()) <= words]
+                subjects = [m for m in before if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
+                before = subjects or before
             if before:
                 out.append((chunk, before[-1]))
         return out
@@ -134,6 +159,12 @@ class LabelExtractor:
                 _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS
                 or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
+            k = len(left)
+            while k > 0 and (_honorific(left[k - 1]) or left[k - 1].text == "."):
+                k -= 1
+            if 0 < k < len(left) and any(_common_noun(t) for t in left[:k]):
+                # "U.S. military spokesman Col. Ana Ruiz": the description and the rank are two labels
+                out += [("title", left[:k]), ("title", left[k:])]
         if head.dep_ == "appos" and head.head.i < span.start and head.head.pos_ == "NOUN" and not (
                 head.head.i in at and at[head.head.i].method in _NAMING):
             # the name set beside its description: "the so-called “governor” Ana Ruiz"
@@ -157,6 +188,11 @@ class LabelExtractor:
                     out.append(("predicate", _phrase(child)))
         return out
 
+    def _standing(self, tok: Token) -> bool:
+        """A word that can stand alone as a title: a rank or office ("President", "Gen."), a word for a
+        person's standing ("dictator"), or a capitalised description ("Republican")."""
+        return _honorific(tok) or tok.lemma_.lower() in self.words.person_nouns or tok.is_title
+
     def _make(self, ctx: ArticleContext, m: Mention, construction: str, words: list[Token]) -> Label | None:
         words = [t for t in words if not (t.is_space)]
         while words and (words[0].lower_ in _EMPTY or words[0].is_punct and words[0].text not in "“\"‘"):
@@ -167,8 +203,12 @@ class LabelExtractor:
             return None
         if not any(t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lower_ not in _EMPTY for t in words):
             return None
+        if construction == "title" and len(words) == 1 and not self._standing(words[0]):
+            return None  # one loose noun left of a name ("a promise Obama made") is rarely a title
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
         text = ctx.text[start:end]
+        if _FURNITURE.search(text):
+            return None  # a time stamp or a photo credit the cleaner left beside a name
         if fold(text) == fold(m.ref.name) or construction != "reference" and (
                 fold(text) == fold(m.text) or _only_names(words, m)):
             return None
@@ -177,6 +217,14 @@ class LabelExtractor:
         voice = quote.speaker.id if quote is not None and quote.speaker is not None else None
         lid = hashlib.blake2b(f"{ctx.doc_id}|{m.ref.id}|{start}|{end}".encode(), digest_size=8).hexdigest()
         return Label(ctx.doc_id, lid, m.ref, text, start, end, construction, ctx.outlet, voice)
+
+
+def _qualified(chunk: Span) -> bool:
+    """A description that says more than its head noun: "the oil-rich kingdom", not "the country"."""
+    if any(t.pos_ == "NUM" or t.lower_ in ("same", "other", "both") for t in chunk):
+        return False  # "the two countries", "the same state": a count or a pointer, not a description
+    return any(t.i != chunk.root.i and t.pos_ in ("ADJ", "NOUN", "PROPN", "VERB") and t.lower_ not in _EMPTY
+               for t in chunk)
 
 
 def _in_phrase(tok: Token, span: Span) -> bool:
@@ -201,9 +249,11 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     ("offering former agency contractor Ana Ruiz asylum")."""
     out: list[Token] = []
     i = span.start - 1
-    while i >= span.sent.start:
+    # the parser sometimes ends a sentence inside "President Trump": stop at real punctuation or a line
+    # break instead of at its sentence start
+    while i >= 0 and "\n" not in doc[i].whitespace_ and "\n" not in doc[i].text:
         tok = doc[i]
-        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text not in ("-", "“", "”"):
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text not in ("-", "“", "”") and not _abbreviation(tok):
             break
         if tok.i in at and at[tok.i] is not m and at[tok.i].ref.kind in ("person", "state"):
             break
@@ -211,7 +261,18 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
         i -= 1
     # the word next to the name must be a common noun ("whistleblower", "leaker"): a proper noun or an
     # adjective there is more often another name or a loose modifier than a title
+    if out and _honorific(out[-1]) and all(_honorific(t) for t in out):
+        return out  # "President", "Brig. Gen." left loose by the parse
     return out if out and _common_noun(out[-1]) and out[-1].is_lower else []
+
+
+def _abbreviation(tok: Token) -> bool:
+    return tok.text == "." and tok.i > 0 and _honorific(tok.doc[tok.i - 1])
+
+
+def _honorific(tok: Token) -> bool:
+    """A title word written before a name ("President", "Gen.", "Col", "Sen.")."""
+    return tok.lower_.rstrip(".") in HONORIFICS or _abbreviation(tok)
 
 
 def _phrase(tok: Token, whole: bool = True) -> list[Token]:
@@ -252,7 +313,7 @@ def _telling_reference(span: Span, m: Mention, loaded: frozenset[str]) -> bool:
 def _descriptive(span: Span, m: Mention) -> bool:
     """A description rather than a bare name or a bare generic: "the Maduro regime", "the Venezuelan
     foreign minister", "the democratic opposition" (more than one word, not the actor's name)."""
-    content = [t for t in span if t.lower_ not in _EMPTY and not t.is_punct]
+    content = [t for t in span if t.lower_ not in _EMPTY and not t.is_punct and t.tag_ != "POS"]
     if len(content) < 2 or fold(span.text) in {fold(n) for n in (m.ref.name,)}:
         return False
     return any(t.pos_ == "NOUN" for t in content) or m.method in ("role", "metonym")

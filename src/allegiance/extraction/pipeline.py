@@ -34,11 +34,12 @@ from allegiance.extraction.labels import Label, LabelExtractor
 from allegiance.extraction.quotes import Quote, QuoteExtractor
 from allegiance.extraction.wordlists import default_wordlists
 from allegiance.learning.refine import shipped_refiner
+from allegiance.learning.speakers import shipped_ranker
 from allegiance.parsing.nlp import load_pipeline
 from allegiance.store import INTERRUPTS, Store
 
 #: Bump when extraction output changes, so stored results are redone.
-VERSION = "events-learned-1"
+VERSION = "learned-2"
 BATCH = 32
 #: Articles a worker parses and extracts per task: enough to fill spaCy's batches, small enough to
 #: keep both workers busy to the end and their memory flat.
@@ -71,7 +72,7 @@ class Extractor:
     word lists to both the events and labels stages."""
 
     def __init__(self, kb: KnowledgeBase, nlp: Language | None = None, lexicon: Lexicon | None = None,
-                 learned: bool = True):
+                 learned: bool = True, speakers: bool = True):
         register_extensions()
         self.nlp = nlp or load_pipeline()
         self.kb = kb
@@ -84,6 +85,8 @@ class Extractor:
         # the shipped models revise the rules' events unless `learned` is off (`--rules-only` on ingest and
         # extract): cross-validated, they do at least as well as the rules on every figure (docs/learning.md)
         self.refine = shipped_refiner() if learned else None
+        # the shipped speaker ranking revises the rules' speakers (off only to measure the rules alone)
+        self.speakers = shipped_ranker() if speakers else None
 
     def run(self, text: str, doc_id: str = "text", published: str | None = None, outlet: str | None = None) -> Extraction:
         """Every stage on one text."""
@@ -95,6 +98,9 @@ class Extractor:
         ctx = ArticleContext.of(doc)
         quotes = self.quotes(ctx)
         ctx = ctx.with_quotes(quotes)
+        if self.speakers:
+            ctx = ctx.with_quotes(self.speakers(ctx, self.kb))
+            quotes = list(ctx.quotes)
         events = self.events(ctx)
         if self.refine:
             events = self.refine(ctx, events, self.kb)

@@ -45,6 +45,8 @@ _DASHES = ("– ", "— ", "- ", "• ", "–", "—", "•")
 #: "…, – he said." / "…, – said the Secretary of State." at the end of a dash paragraph
 _DASH_ATTRIBUTION = re.compile(r",?\s+[–—-]\s+(?P<attr>[^–—]{2,200})$")
 MIN_WORDS = 4
+#: Verbs by which one party passes on another's words ("quoted X as saying").
+_RELAYING = ("quote", "cite")
 #: Dependents that belong to a speaker phrase's own words (not its prepositional phrases).
 _NAME_DEPS = ("compound", "appos", "flat", "nmod", "amod", "poss", "det", "acl")
 
@@ -339,7 +341,7 @@ class QuoteExtractor:
                 if ref is not None:
                     return ref, mention, None
             return None, None, None
-        ref, mention = self._actor(best[1], at, doc)
+        ref, mention = self._actor(_relayed(best[2]) or best[1], at, doc)
         return ref, mention, best[2].lemma_.lower()
 
     def _indirect(self, ctx: ArticleContext, marked) -> list[Quote]:
@@ -367,6 +369,17 @@ class QuoteExtractor:
             ref, mention = self._actor(subj, at, doc)
             out.append(self._make(ctx, "indirect", s, e, ref, tok.lemma_.lower(), mention))
         return out
+
+
+def _relayed(verb: Token) -> Token | None:
+    """The person a relaying verb passes the words on from: "the agency quoted X as saying", "cited X as
+    saying" speak X's words, not the agency's."""
+    if verb.lemma_.lower() not in _RELAYING:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    saying = any(c.dep_ == "prep" and c.lower_ == "as" and any(g.lemma_.lower() == "say" for g in c.children)
+                 for c in verb.children)
+    return obj if obj is not None and saying else None
 
 
 def _has_speech_verb(doc: Doc, a: int, b: int, verbs) -> bool:

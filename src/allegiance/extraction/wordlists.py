@@ -3,7 +3,8 @@
 The labels stage asks whether a word is loaded, the events stage which loaded terms are hostile (a
 speaker using them accuses); both read one parse of ``loaded.yaml``, so a term added there counts for
 both. ``person_nouns.yaml`` names words for a person's standing, which both stages read to find a
-person described rather than named ("the young leader").
+person described rather than named ("the young leader"); ``body_nouns.yaml`` the same for states,
+organisations and groups ("the oil-rich kingdom"), which the labels stage reads.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class WordLists:
     #: hostile loaded terms, as phrase words indexed by their first word, longest first
     hostile: dict[str, tuple[tuple[str, ...], ...]]
     person_nouns: frozenset[str]
+    #: head nouns of descriptions of a state, organisation or group, by the actor kind they stand for
+    body_nouns: dict[str, frozenset[str]]
 
     @classmethod
     def load(cls) -> WordLists:
@@ -43,7 +46,9 @@ class WordLists:
                     index.setdefault(words[0], []).append(words)
         hostile = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
         nouns = yaml.safe_load((LEXICONS / "person_nouns.yaml").read_text(encoding="utf-8"))
-        return cls(loaded, hostile, frozenset(str(w).lower() for w in nouns["nouns"]))
+        bodies = yaml.safe_load((LEXICONS / "body_nouns.yaml").read_text(encoding="utf-8"))
+        return cls(loaded, hostile, frozenset(str(w).lower() for w in nouns["nouns"]),
+                   {kind: frozenset(str(w).lower() for w in ws) for kind, ws in bodies.items()})
 
 
 @lru_cache(maxsize=1)

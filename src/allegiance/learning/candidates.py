@@ -24,6 +24,7 @@ from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import VERSION, Extractor
 from allegiance.learning.arguments import ROLES, Slot, sentence_slots, slots_of
 from allegiance.learning.features import Sentence, candidate_features, sentences_of
+from allegiance.learning.speakers_train import SpeechRecord, record
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Article:
     slots: list[Slot] = field(default_factory=list)
     #: the slots of the sentences without a rule event, by first character (``arguments.sentence_slots``)
     unmatched: dict[int, Slot] = field(default_factory=dict)
+    #: the rules' quotations, speaker candidates and labels (``speakers_train``)
+    speech: SpeechRecord | None = None
 
 
 def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = None,
@@ -59,7 +62,7 @@ def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = 
     """Every article of the corpus parsed once, with its rule events (no learned model applied).
     ``parses``: a folder where the spaCy parses are kept between runs (cross-validation during
     development parses the same texts again and again; the parse is most of its time)."""
-    extractor = Extractor(kb, lexicon=lexicon, learned=False)
+    extractor = Extractor(kb, lexicon=lexicon, learned=False, speakers=False)
     articles: dict[str, Article] = {}
     with ingested(list(corpus)) as store:
         todo = [(d, text, published, outlet) for d, text, published, outlet, _ in store.articles_to_extract(VERSION)]
@@ -69,7 +72,8 @@ def gather(corpus: Iterable[Path], kb: KnowledgeBase, lexicon: Lexicon | None = 
         articles[doc._.doc_id] = Article(doc._.doc_id, doc.text,
                                          [Candidate(e, candidate_features(e, doc, x.quotes)) for e in x.events],
                                          sentences_of(doc), doc._.outlet, slots=slots,
-                                         unmatched=sentence_slots(x.context, x.events, kb))
+                                         unmatched=sentence_slots(x.context, x.events, kb),
+                                         speech=record(x.context, x.labels, kb))
     return articles
 
 

@@ -22,6 +22,7 @@ from allegiance.learning.arguments import YES as ARG_YES
 from allegiance.learning.candidates import Article, attach_gold, gather
 from allegiance.learning.features import typing_features
 from allegiance.learning.model import SEED, LinearModel
+from allegiance.learning.speakers_train import ship as ship_speakers
 from allegiance.learning.refine import (
     CARD_FILE,
     MODELS,
@@ -173,5 +174,7 @@ def train(corpus: list[Path], gold_dirs: list[Path], kb: KnowledgeBase, folded: 
               "learned": {n: cv["learned"][n] for n in ("spread", "pooled")}}
     refiner = fit([a for a in articles.values() if a.gold], settings)
     info = card(articles, gold_dirs, settings, cv)
+    info["models"]["speakers"], info["speakers_cross_validation"] = ship_speakers(
+        articles, gold_dirs, kb, folded, k, directory)
     write(refiner, info, directory)
     return info
