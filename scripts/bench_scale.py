@@ -121,6 +121,7 @@ def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list
                 done = extract_ray(store, kb, Path(f"{db}.parts"), workers=2)
                 s = time.perf_counter() - t0
         results.append({"size": size, "stored": summary.counts["new"], "ingest_s": ingest_s,
+                        "db_kb": db.stat().st_size / 1024 / max(1, summary.counts["new"]),
                         "ingest_rss": ingest_mem["largest"], "extracted": done.counts["extracted"], "s": s, **mem})
         db.unlink()
         (tmp / f"size-{size}.jsonl").unlink()
@@ -155,7 +156,8 @@ def main() -> None:
     print(f"  scaling 1 -> 2 workers: ray {rate['ray', 2] / rate['ray', 1]:.2f}x, local {rate['local', 2] / rate['local', 1]:.2f}x, "
           f"bare spaCy {rate['bare spaCy', 2] / rate['bare spaCy', 1]:.2f}x")
     for r in sizes:
-        print(f"corpus of {r['size']:,}: ingest {r['ingest_s']:.0f}s, peak {r['ingest_rss']:.0f} MB RSS; "
+        print(f"corpus of {r['size']:,}: ingest {r['ingest_s']:.0f}s, peak {r['ingest_rss']:.0f} MB RSS, "
+              f"{r['db_kb']:.1f} KB per stored article; "
               f"{r['extracted']} extracted on 2 Ray workers in {r['s']:.0f}s: largest worker {r['worker']:.0f} MB RSS, "
               f"driver {r['self']:.0f} MB RSS, driver+workers {r['group']:.0f} MB PSS")
 

@@ -64,14 +64,14 @@ def extract_ray(
     summary = ExtractSummary()
     summary.counts["skipped (non-English)"] = store.count_non_english()
     todo = pending_extractions(store, VERSION, force)
-    started = connect(address, workers)
-    workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    workers = max(1, min(workers, len(todo)))
     shutil.rmtree(parts, ignore_errors=True)  # files of a run that died before loading them: redone below
+    started = bool(todo) and connect(address, workers)
     actors = []
     batch = None
     try:
         if todo:
+            workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            workers = max(1, min(workers, len(todo)))
             # one copy of the knowledge base in the object store for every worker; held until the end of the
             # run, since a restarted worker reads it again
             kb_ref, lexicon_ref = ray.put(kb), ray.put(lexicon)
