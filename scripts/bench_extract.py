@@ -14,14 +14,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
-import os
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import spacy
+from benchmem import memory_peaks
 
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.extraction.pipeline import Extractor, extract
@@ -31,58 +29,6 @@ from allegiance.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench" / "allsides-10k.jsonl.gz"
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
-def _kb(pid: int, field: str, source: str) -> int:
-    try:
-        with open(f"/proc/{pid}/{source}") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-@contextmanager
-def memory_peaks():
-    """Peak memory while the block runs: {"largest": RSS MB of the biggest process, "total": PSS MB of all}."""
-    peaks = {"largest": 0.0, "total": 0.0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            pids = _tree(os.getpid())
-            peaks["largest"] = max(peaks["largest"], max(_kb(p, "VmRSS", "status") for p in pids) / 1024)
-            peaks["total"] = max(peaks["total"], sum(_kb(p, "Pss", "smaps_rollup") for p in pids) / 1024)
-            stop.wait(0.25)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield peaks
-    finally:
-        stop.set()
-        thread.join()
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from allegiance import __version__
 from allegiance.actors.kb import ENV_VAR, KBError, KnowledgeBase
+from allegiance.engine import Engine
 from allegiance.extraction.events.lexicon import Lexicon
 from allegiance.extraction.pipeline import Extractor, ExtractSummary, extract
 from allegiance.reading.ingest import IngestSummary
@@ -49,6 +50,10 @@ LearnedOption = Annotated[bool, typer.Option(
     "--learned/--rules-only", help="Let the shipped learned models revise the rules' events (argument ranker and "
                                    "status model; see docs/learning.md), or keep the rules' events as they are. "
                                    "Articles already extracted are redone only with --force.")]
+EngineOption = Annotated[Engine, typer.Option(
+    "--engine", help="Where extraction runs: forked local processes, or a Ray cluster (needs the `ray` extra; see docs/scale.md).")]
+AddressOption = Annotated[str | None, typer.Option(
+    "--address", help="With --engine ray: the cluster to join (e.g. ray://head:10001 or auto) [default: start a local one].")]
 TriggersOption = Annotated[
     list[Path] | None,
     typer.Option("--triggers", help="Extra event trigger file (YAML, the layout of data/events/triggers.yaml), added to the built-in one."),
@@ -109,12 +114,23 @@ def load_lexicon(files: list[Path] | None) -> Lexicon | None:
 
 
 def run_extract(store: Store, knowledge: KnowledgeBase, force: bool, processes: int | None, quiet: bool,
-                 lexicon: Lexicon | None = None, learned: bool = True) -> ExtractSummary:
+                lexicon: Lexicon | None = None, learned: bool = True, engine: Engine = Engine.local,
+                address: str | None = None) -> ExtractSummary:
+    if engine is Engine.local and address:
+        raise fatal("--address needs --engine ray")
     with Progress(
         TextColumn("[bold]extract"), BarColumn(), TextColumn("{task.completed}/{task.total} articles"),
         TimeRemainingColumn(), console=err, disable=quiet, transient=True,
     ) as bar:
         task = bar.add_task("extract", total=None)
+        if engine is Engine.ray:
+            try:
+                from allegiance.engine.ray_extract import extract_ray
+            except ImportError as exc:
+                raise fatal(f"--engine ray needs Ray: pip install 'allegiance[ray]' ({exc})") from exc
+            return extract_ray(store, knowledge, Path(f"{store.path}.parts"), lexicon=lexicon, learned=learned,
+                               force=force, workers=processes, address=address,
+                               on_article=lambda _: bar.advance(task))
         extractor = Extractor(knowledge, lexicon=lexicon, learned=learned)
         return extract(store, extractor, force=force, processes=processes, on_article=lambda _: bar.advance(task))
 

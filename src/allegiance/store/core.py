@@ -162,16 +162,20 @@ class Store(Queries):
             self._insert("articles", pa.table(columns, schema=schema.ARTICLES), replace=True)
             self._insert_errors(run_id, errors, "ingest")
 
-    def write_extractions(self, done: list[tuple[str, str]], results: dict[str, list[dict]], version: str) -> None:
-        """Replace the extraction results (table -> rows) of these articles, all or nothing. They stay
-        ``extracted`` until the corpus stages have taken them in (``finish_corpus_stages``)."""
+    def write_extractions(self, done: list[tuple[str, str]], results: dict[str, list[dict] | pa.Table],
+                          version: str) -> None:
+        """Replace the extraction results (table -> rows, or an Arrow table of them) of these articles, all or
+        nothing. They stay ``extracted`` until the corpus stages have taken them in (``finish_corpus_stages``)."""
         ids = [d for d, _ in done]
         with self._transaction():
             for table, rows in results.items():
                 if table not in schema.RESULTS:
                     raise ValueError(f"no extraction table {table!r}")
                 self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [ids])
-                self._insert_rows(table, rows)
+                if isinstance(rows, pa.Table):
+                    self._insert(table, rows.select(schema.RESULTS[table].names))
+                else:
+                    self._insert_rows(table, rows)
             self.con.executemany(
                 "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'extracted')",
                 [[d, h, version] for d, h in done],

@@ -1,0 +1,166 @@
+"""Scaling benchmark: the local and Ray engines at 1 and 2 workers against a bare spaCy pipe, and memory
+against corpus size. Every ratio compares figures measured in this one run.
+
+1. Throughput. The first ``--articles`` English articles of the benchmark file are ingested once; then
+   each of bare ``spacy.load(...).pipe(n_process=k)``, ``extract`` (local engine, k processes) and
+   ``extract_ray`` (k Ray workers on a local cluster of 2 CPUs) runs over them for k = 1 and 2, each on
+   its own copy of the store. Ray's times include starting its workers (each loads the pipeline).
+2. Memory against corpus size. For each of ``--sizes``, the benchmark file is replicated to that many
+   records with new ids (and a line naming the copy, so each has its own content), ingested without
+   extraction (peak memory of the ingest), and then ``--window`` of those articles are extracted on Ray
+   with 2 workers while the rest count as extracted already: the workers' peak memory must not depend on
+   how many articles the store holds.
+
+    python scripts/bench_scale.py [--articles 96] [--sizes 2000,10000] [--window 48] [--skip-sizes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import ray
+import spacy
+from benchmem import memory_peaks, title
+
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.engine.ray_extract import extract_ray
+from allegiance.extraction.pipeline import VERSION, Extractor, extract
+from allegiance.parsing.nlp import MODEL
+from allegiance.reading.ingest import ingest
+from allegiance.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench" / "allsides-10k.jsonl.gz"
+
+
+def ray_worker(pid: int) -> bool:
+    return title(pid).startswith("ray::ExtractWorker")
+
+
+def forked_worker(pid: int) -> bool:
+    """A process forked by the local engine or spaCy, not one of the Ray cluster's own."""
+    return "ray" not in title(pid)
+
+
+def slice_of(n: int, to: Path) -> Path:
+    with gzip.open(BENCH, "rt", encoding="utf-8") as fh:
+        to.write_text("".join(itertools.islice(fh, n)), encoding="utf-8")
+    return to
+
+
+def replicated(n: int, to: Path) -> Path:
+    """``n`` records cycling through the benchmark file, copy k of a record with id ``<id>~k``."""
+    with open(to, "w", encoding="utf-8") as out:
+        written = 0
+        for copy in itertools.count():
+            with gzip.open(BENCH, "rt", encoding="utf-8") as fh:
+                for line in fh:
+                    if written == n:
+                        return to
+                    rec = json.loads(line)
+                    if copy:
+                        rec["doc_id"] = f"{rec.get('doc_id', written)}~{copy}"
+                        rec["text"] = f"{rec.get('text') or ''}\n\nReplica {copy} of this report."
+                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    written += 1
+    return to
+
+
+def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
+    base = tmp / "base.duckdb"
+    with Store(base) as store:
+        ingest([slice_of(articles, tmp / "slice.jsonl")], store)
+        texts = [t for (t,) in store.con.execute("SELECT text FROM articles WHERE language = 'en'").fetchall()]
+    n = len(texts)
+    results = []
+    nlp = spacy.load(MODEL)
+    extractor = Extractor(kb)
+    for k in (1, 2):
+        with memory_peaks(forked_worker) as mem:
+            t0 = time.perf_counter()
+            for _ in nlp.pipe(texts, batch_size=16, n_process=k):
+                pass
+            results.append({"engine": "bare spaCy", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+        db = shutil.copyfile(base, tmp / f"local-{k}.duckdb")
+        with Store(db) as store, memory_peaks(forked_worker) as mem:
+            t0 = time.perf_counter()
+            extract(store, extractor, processes=k)
+            results.append({"engine": "local", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+        db = shutil.copyfile(base, tmp / f"ray-{k}.duckdb")
+        with Store(db) as store, memory_peaks(ray_worker) as mem:
+            t0 = time.perf_counter()
+            extract_ray(store, kb, Path(f"{db}.parts"), workers=k)
+            results.append({"engine": "ray", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+    return results
+
+
+def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list[dict]:
+    results = []
+    for size in sizes:
+        db = tmp / f"size-{size}.duckdb"
+        with memory_peaks() as ingest_mem:
+            with Store(db) as store:
+                t0 = time.perf_counter()
+                summary = ingest([replicated(size, tmp / f"size-{size}.jsonl")], store)
+                ingest_s = time.perf_counter() - t0
+        with Store(db) as store:
+            # the benchmark's setup, not the product: every article but the last `window` counts as extracted
+            store.con.execute(
+                """INSERT INTO extractions (doc_id, content_hash, version, status)
+                   SELECT doc_id, content_hash, ?, 'done' FROM articles
+                   ORDER BY doc_id LIMIT greatest((SELECT count(*) FROM articles) - ?, 0)""", [VERSION, window])
+            with memory_peaks(ray_worker) as mem:
+                t0 = time.perf_counter()
+                done = extract_ray(store, kb, Path(f"{db}.parts"), workers=2)
+                s = time.perf_counter() - t0
+        results.append({"size": size, "stored": summary.counts["new"], "ingest_s": ingest_s,
+                        "db_kb": db.stat().st_size / 1024 / max(1, summary.counts["new"]),
+                        "ingest_rss": ingest_mem["largest"], "extracted": done.counts["extracted"], "s": s, **mem})
+        db.unlink()
+        (tmp / f"size-{size}.jsonl").unlink()
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=96, help="articles in the throughput runs")
+    ap.add_argument("--sizes", default="2000,10000", help="corpus sizes for the memory runs (the issue: 10000,100000)")
+    ap.add_argument("--window", type=int, default=48, help="articles extracted at each corpus size")
+    ap.add_argument("--skip-sizes", action="store_true", help="only the throughput runs")
+    args = ap.parse_args()
+    kb = KnowledgeBase.load()
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20, logging_level="WARNING",
+             log_to_driver=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = throughput(Path(tmp), args.articles, kb)
+            sizes = [] if args.skip_sizes else by_size(Path(tmp), [int(s) for s in args.sizes.split(",")], args.window, kb)
+    finally:
+        ray.shutdown()
+    rate = {(r["engine"], r["workers"]): r["n"] / r["s"] for r in runs}
+    print(f"throughput over {runs[0]['n']} English articles (articles/s; peak memory in MB: RSS of the largest worker "
+          "and of the driver, PSS of the driver and its workers; Ray's own daemons left out)")
+    for r in runs:
+        print(f"  {r['engine']:10s} {r['workers']} worker(s): {r['n'] / r['s']:5.2f}/s ({r['s']:6.1f}s)  "
+              f"largest worker {r['worker'] or r['self']:5.0f}  driver {r['self']:5.0f}  driver+workers {r['group']:5.0f}")
+    for k in (1, 2):
+        print(f"  {k} worker(s): local / bare spaCy {rate['local', k] / rate['bare spaCy', k]:.2f}; "
+              f"ray / bare spaCy {rate['ray', k] / rate['bare spaCy', k]:.2f}")
+    print(f"  scaling 1 -> 2 workers: ray {rate['ray', 2] / rate['ray', 1]:.2f}x, local {rate['local', 2] / rate['local', 1]:.2f}x, "
+          f"bare spaCy {rate['bare spaCy', 2] / rate['bare spaCy', 1]:.2f}x")
+    for r in sizes:
+        print(f"corpus of {r['size']:,}: ingest {r['ingest_s']:.0f}s, peak {r['ingest_rss']:.0f} MB RSS, "
+              f"{r['db_kb']:.1f} KB per stored article; "
+              f"{r['extracted']} extracted on 2 Ray workers in {r['s']:.0f}s: largest worker {r['worker']:.0f} MB RSS, "
+              f"driver {r['self']:.0f} MB RSS, driver+workers {r['group']:.0f} MB PSS")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Extraction on a Ray cluster: the local engine's stages as Ray actor tasks, results landed as Parquet.
+
+The driver (the `allegiance` command) owns the DuckDB file: it hands chunks of articles to one
+``ExtractWorker`` actor per worker, a window of texts at a time, writes each chunk's rows as Parquet
+files partitioned by table beside the database, loads them in one transaction per batch, and then runs
+the corpus-level stages (claims, fusion) as the local engine does. A worker that dies is restarted
+by Ray and its unfinished chunks are run again; a chunk's rows reach the store only once, when the
+driver loads them, so nothing is lost or stored twice. If the driver itself dies, the store is as
+consistent as after a local run and the next run extracts what is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import ray
+
+from allegiance.actors.kb import KnowledgeBase
+from allegiance.analysis import corpus
+from allegiance.engine.ray_worker import ExtractWorker
+from allegiance.extraction.events.lexicon import Lexicon
+from allegiance.extraction.pipeline import BATCH, CHUNK, VERSION, ExtractSummary, default_processes
+from allegiance.store import INTERRUPTS, Store
+from allegiance.store.parquet import articles_by_id, load_extractions, pending_extractions
+
+#: Chunks queued per worker: one running and one waiting, so a worker never idles while the driver
+#: stores the previous chunk, and no more texts wait in the object store than that.
+IN_FLIGHT = 2
+#: Articles whose texts the driver reads from the store at a time.
+WINDOW = 256
+
+
+def connect(address: str | None, workers: int | None) -> bool:
+    """Join the cluster at ``address``, or start a local one with ``workers`` CPUs; True if this call
+    started Ray (and so should stop it). A process that already joined a cluster keeps it."""
+    if ray.is_initialized():
+        return False
+    if address:
+        ray.init(address=address, logging_level="WARNING", log_to_driver=False)
+    else:
+        ray.init(num_cpus=workers or default_processes(), include_dashboard=False, logging_level="WARNING",
+                 log_to_driver=False)
+    return True
+
+
+def extract_ray(
+    store: Store,
+    kb: KnowledgeBase,
+    parts: Path,
+    *,
+    lexicon: Lexicon | None = None,
+    learned: bool = False,
+    force: bool = False,
+    workers: int | None = None,
+    address: str | None = None,
+    on_article: Callable[[str], None] | None = None,
+) -> ExtractSummary:
+    """Extract the articles still to extract on Ray; ``parts`` is the folder for the Parquet files."""
+    summary = ExtractSummary()
+    summary.counts["skipped (non-English)"] = store.count_non_english()
+    todo = pending_extractions(store, VERSION, force)
+    shutil.rmtree(parts, ignore_errors=True)  # files of a run that died before loading them: redone below
+    started = bool(todo) and connect(address, workers)
+    actors = []
+    batch = None
+    try:
+        if todo:
+            workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            workers = max(1, min(workers, len(todo)))
+            # one copy of the knowledge base in the object store for every worker; held until the end of the
+            # run, since a restarted worker reads it again
+            kb_ref, lexicon_ref = ray.put(kb), ray.put(lexicon)
+            actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(kb_ref, lexicon_ref, learned)
+                      for _ in range(workers)]
+            batch = _Batch(store, parts, dict(todo), summary, on_article)
+            # a small run is split evenly, so that every worker has a share of it
+            chunk = max(1, min(CHUNK, len(todo) // (workers * IN_FLIGHT)))
+            for ids, tables in _run(actors, _chunks(store, todo, chunk)):
+                batch.add(ids, tables)
+            batch.load()
+        summary.counts.update(corpus.update(store))
+    except INTERRUPTS:
+        summary.interrupted = True
+        if batch is not None:
+            summary.counts["extracted"] -= batch.unloaded()
+    finally:
+        for actor in actors:
+            ray.kill(actor)
+        if started:
+            ray.shutdown()
+    shutil.rmtree(parts, ignore_errors=True)
+    return summary
+
+
+def _chunks(store: Store, todo: list[tuple[str, str]], size: int) -> Iterator[list[tuple]]:
+    for i in range(0, len(todo), WINDOW):
+        articles = articles_by_id(store, [doc_id for doc_id, _ in todo[i : i + WINDOW]])
+        for j in range(0, len(articles), size):
+            yield articles[j : j + size]
+
+
+def _run(actors: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], dict[str, pa.Table]]]:
+    """Each chunk's results as its worker returns them, with at most ``IN_FLIGHT`` chunks per worker queued.
+    A chunk goes to the worker with the fewest queued, so a slow or restarting worker gets less."""
+    queued: dict = {}  # object ref -> actor
+    load = {actor: 0 for actor in actors}
+
+    def finished() -> tuple[list[str], dict[str, pa.Table]]:
+        [ref], _ = ray.wait(list(queued), num_returns=1)
+        load[queued.pop(ref)] -= 1
+        return ray.get(ref)
+
+    for chunk in chunks:
+        while len(queued) >= IN_FLIGHT * len(actors):
+            yield finished()
+        actor = min(actors, key=load.__getitem__)
+        queued[actor.extract.remote(chunk)] = actor
+        load[actor] += 1
+    while queued:
+        yield finished()
+
+
+class _Batch:
+    """Chunks written as Parquet and not yet loaded into the store; loaded every ``BATCH`` articles."""
+
+    def __init__(self, store: Store, parts: Path, hashes: dict[str, str], summary: ExtractSummary, on_article):
+        self.store, self.parts, self.hashes, self.summary, self.on_article = store, parts, hashes, summary, on_article
+        self.done: list[tuple[str, str]] = []
+        self.files: dict[str, list[Path]] = {}
+        self.written = 0
+
+    def add(self, ids: list[str], tables: dict[str, pa.Table]) -> None:
+        self.written += 1
+        for table, rows in tables.items():
+            folder = self.parts / table
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"part-{self.written:06d}.parquet"
+            pq.write_table(rows, path)
+            self.files.setdefault(table, []).append(path)
+        self.done.extend((doc_id, self.hashes.pop(doc_id)) for doc_id in ids)
+        counts = self.summary.counts
+        counts["extracted"] += len(ids)
+        counts["mentions"] += tables["mentions"].num_rows
+        counts["events"] += tables["events"].num_rows
+        counts["quotes"] += pc.sum(pc.equal(tables["quotes"]["kind"], "direct")).as_py() or 0
+        if self.on_article:
+            for doc_id in ids:
+                self.on_article(doc_id)
+        if len(self.done) >= BATCH:
+            self.load()
+
+    def load(self) -> None:
+        if self.done:
+            load_extractions(self.store, self.done, self.files, VERSION)
+            for paths in self.files.values():
+                for path in paths:
+                    path.unlink()
+            self.done.clear()
+            self.files.clear()
+
+    def unloaded(self) -> int:
+        return len(self.done)
