@@ -173,7 +173,8 @@ class Store(Queries):
                 self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [ids])
                 self._insert_rows(table, rows)
             self.con.executemany(
-                "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'extracted')",
+                "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status, extracted_at) "
+                "VALUES (?, ?, ?, 'extracted', current_timestamp)",  # a replace keeps the old default otherwise
                 [[d, h, version] for d, h in done],
             )
 
