@@ -42,7 +42,7 @@ HOSTILE = {"doc_id": "hostile", "title": "<img src=x onerror=alert(1)> March in 
            "published": "2019-01-28", "lean": "<i>center</i>", "text": HOSTILE_TEXT}
 DEV_RECORDS = 3
 #: Examples Hypothesis draws per API operation (about 35 operations).
-EXAMPLES = 8
+EXAMPLES = 5
 
 
 @functools.cache
@@ -79,10 +79,11 @@ def _free_port() -> int:
 class LiveServer:
     """uvicorn serving the app on loopback in a thread of the test process."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, watch: float = 1.0):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(db, knowledge()), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(create_app(db, knowledge(), watch), host="127.0.0.1", port=self.port,
+                                log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -248,23 +249,21 @@ def test_timeline_change_and_network(api):
 
 def test_an_ingest_runs_while_the_server_answers(serve_db, tmp_path, shared):
     """A real ingest on the served file: it is never refused, requests during it are answered from the last
-    snapshot, and once it is done the server switches to the new data; `since` gives just what it added."""
+    snapshot, and once it is done the server switches to the new data; `since` gives just what it added.
+    (The writer stores articles without extracting them: that holds the database long enough to watch.)"""
     db = tmp_path / "live.duckdb"
     shutil.copyfile(serve_db, db)
-    more = tmp_path / "more.jsonl"
-    lines = (shared / "corpus" / "venezuela-allsides-dev.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    more.write_text(lines[DEV_RECORDS], encoding="utf-8")
+    more = shared / "corpus" / "train-crises.jsonl"
     new_docs = {json.loads(line)["doc_id"] for line in more.read_text(encoding="utf-8").splitlines()}
-    with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+    with LiveServer(db, watch=0.1) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         before = client.get("/api/status").json()
-        writer = subprocess.Popen([str(BIN), "ingest", str(more), "--db", str(db), "--processes", "1", "-q"],
+        writer = subprocess.Popen([str(BIN), "ingest", str(more), "--db", str(db), "--no-extract", "-q"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         answered, saw_writer = 0, False
         while writer.poll() is None:
             assert client.get("/api/events", params={"limit": 5}).status_code == 200
             answered += 1
             saw_writer |= "in use" in (client.get("/api/status").json()["problem"] or "")
-            time.sleep(0.1)
         _, err = writer.communicate()
         assert writer.returncode == 0, err
         assert answered > 0 and saw_writer, "the server never saw the writer hold the database"
@@ -272,9 +271,9 @@ def test_an_ingest_runs_while_the_server_answers(serve_db, tmp_path, shared):
         while (status := client.get("/api/status").json())["snapshot_taken_at"] == before["snapshot_taken_at"] \
                 or status["stale"]:
             assert time.monotonic() < deadline, status
-            time.sleep(0.2)
+            time.sleep(0.1)
         assert status["run_id"] == before["run_id"] + 1
-        assert status["counts"]["articles"] == before["counts"]["articles"] + len(new_docs)
-        added = _all_pages(client, "/api/events", since=before["run_id"], limit=500)
+        added = _all_pages(client, "/api/articles", since=before["run_id"], limit=100)
+        assert status["counts"]["articles"] == before["counts"]["articles"] + len(added)
         assert added and {r["doc_id"] for r in added} <= new_docs
         assert client.get("/api/articles", params={"since": status["run_id"]}).json()["count"] == 0

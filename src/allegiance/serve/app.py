@@ -26,7 +26,7 @@ from allegiance.actors.kb import KnowledgeBase
 from allegiance.serve import downloads
 from allegiance.serve.network import gexf, network
 from allegiance.serve.params import DEFAULT_PAGE, MAX_PAGE, decode_key, encode_key, filters_dependency
-from allegiance.serve.snapshot import FIELDS, Generation, NotReady, Snapshots, reader
+from allegiance.serve.snapshot import FIELDS, WATCH_INTERVAL, Generation, NotReady, Snapshots, reader
 from allegiance.store import api_queries as aq
 from allegiance.store.api_views import VIEWS, View
 
@@ -65,7 +65,7 @@ class Status(BaseModel):
     days: list[str | None]
 
 
-def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: bool = True) -> FastAPI:
+def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | None = WATCH_INTERVAL) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.snapshots = Snapshots(db, kb, watch=watch)

@@ -34,7 +34,7 @@ from allegiance.store import MEMORY_LIMIT, Store, StoreError
 from allegiance.store.api_views import PY_LAYOUTS, build_views
 from allegiance.store.queries import Queries
 
-#: How often the watcher looks at the store file, in seconds.
+#: How often the watcher looks at the store file, in seconds (None: never).
 WATCH_INTERVAL = 1.0
 FIELDS = {name: spec.fields for name, spec in EXPORTS.items()}
 
@@ -104,7 +104,7 @@ class NotReady(RuntimeError):
 class Snapshots:
     """The current snapshot, the watcher that replaces it, and what the server tells about both."""
 
-    def __init__(self, source: str | Path, kb: KnowledgeBase | None = None, watch: bool = True):
+    def __init__(self, source: str | Path, kb: KnowledgeBase | None = None, watch: float | None = WATCH_INTERVAL):
         self.source = Path(source)
         self.kb = kb or load_kb()
         self.workdir = Path(tempfile.mkdtemp(prefix="allegiance-serve-"))
@@ -116,6 +116,7 @@ class Snapshots:
         self.checked_at: float | None = None
         self._stop = threading.Event()
         self.refresh()
+        self._interval = watch
         self._watcher = threading.Thread(target=self._watch, name="snapshot-watcher", daemon=True) if watch else None
         if self._watcher:
             self._watcher.start()
@@ -148,7 +149,7 @@ class Snapshots:
         return True
 
     def _watch(self) -> None:
-        while not self._stop.wait(WATCH_INTERVAL):
+        while not self._stop.wait(self._interval):
             try:
                 self.refresh()
             except Exception as exc:  # noqa: BLE001 - a failed refresh must not end the watcher; it is reported
