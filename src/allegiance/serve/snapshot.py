@@ -34,6 +34,10 @@ from allegiance.store import MEMORY_LIMIT, Store, StoreError
 from allegiance.store.api_views import PY_LAYOUTS, build_views
 from allegiance.store.queries import Queries
 
+#: Building the views aggregates lists (a fused event's evidence) that DuckDB cannot spill to disk: the
+#: store's 256 MB cap runs out at about a million events. The build gets more; the row order of the
+#: views comes from their ORDER BY, not from insertion.
+BUILD_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
 #: How often the watcher looks at the store file, in seconds (None: never).
 WATCH_INTERVAL = 1.0
 FIELDS = {name: spec.fields for name, spec in EXPORTS.items()}
@@ -67,7 +71,7 @@ def take(source: Path, target: Path, kb: KnowledgeBase) -> tuple:
         wal = source.with_name(source.name + ".wal")
         if wal.exists():
             shutil.copyfile(wal, target.with_name(target.name + ".wal"))
-    con = duckdb.connect(str(target), config={"memory_limit": MEMORY_LIMIT})
+    con = duckdb.connect(str(target), config=BUILD_CONFIG)
     try:
         store = reader(con)
         computed = {name: EXPORTS[name].rows(store, kb) for name in PY_LAYOUTS}
@@ -115,7 +119,11 @@ class Snapshots:
         self.problem: str | None = None
         self.checked_at: float | None = None
         self._stop = threading.Event()
-        self.refresh()
+        try:
+            self.refresh()
+        except BaseException:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
         self._interval = watch
         self._watcher = threading.Thread(target=self._watch, name="snapshot-watcher", daemon=True) if watch else None
         if self._watcher:
