@@ -188,7 +188,8 @@ def _rows_sql(name: str, fields: tuple[str, ...]) -> str:
 
 
 def build_sql(view: View, fields: tuple[str, ...]) -> str:
-    """CREATE TABLE of one view, rows in key order (so a page is a short scan of sorted data)."""
+    """CREATE TABLE of one view. Not sorted: sorting a million wide rows needs them all in memory at once,
+    and a page's ORDER BY _key LIMIT n is a top-n over the filtered rows anyway."""
     key = ", ".join(f"CAST({k} AS VARCHAR)" for k in view.key)
     if not view.unique:
         key += f", CAST(row_number() OVER (PARTITION BY {', '.join(view.key)} ORDER BY _text) AS VARCHAR)"
@@ -204,7 +205,6 @@ def build_sql(view: View, fields: tuple[str, ...]) -> str:
                    CAST({view.original} AS BOOLEAN) AS _original
             FROM {_rows_sql(view.name, fields)} {view.joins}
         ) r
-        ORDER BY _key
     """
 
 
