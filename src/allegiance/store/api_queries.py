@@ -87,9 +87,12 @@ def page(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], f:
         cond += " AND _key < ?" if descending else " AND _key > ?"
         params.append(after)
     order = "DESC" if descending else "ASC"
+    # the keys first, then the rows: the top-n then carries one short column, not every wide row that matches
     rows = _dicts(con.execute(
-        f"SELECT {_select(fields)}, _key FROM {view.table} WHERE {cond} ORDER BY _key {order} LIMIT ?",
-        [*params, limit + 1]))
+        f"""
+        WITH page AS (SELECT _key FROM {view.table} WHERE {cond} ORDER BY _key {order} LIMIT ?)
+        SELECT {_select(fields)}, _key FROM {view.table} WHERE _key IN (SELECT _key FROM page) ORDER BY _key {order}
+        """, [*params, limit + 1]))
     return rows[:limit], (rows[limit - 1]["_key"] if len(rows) > limit else None)
 
 
@@ -103,14 +106,15 @@ def facets(con: duckdb.DuckDBPyConnection, view: View, f: Filters, names: list[s
     if not names:
         return {}
     cond, params = where(view, f)
-    parts = []
+    parts, columns = [], set()
     for name in names:
         expr = view.facets[name]
+        columns.add(expr.split(".")[0])
         value = f"unnest({expr})" if expr.startswith("_") or expr == "outlets" else expr
         parts.append(f"SELECT '{name}' AS facet, CAST({value} AS VARCHAR) AS value FROM filtered")
     rows = con.execute(
         f"""
-        WITH filtered AS MATERIALIZED (SELECT * FROM {view.table} WHERE {cond}),
+        WITH filtered AS MATERIALIZED (SELECT {", ".join(f'"{c}"' for c in sorted(columns))} FROM {view.table} WHERE {cond}),
         counted AS (SELECT facet, value, count(*) AS n FROM ({' UNION ALL '.join(parts)}) GROUP BY facet, value)
         SELECT facet, value, n FROM counted
         QUALIFY row_number() OVER (PARTITION BY facet ORDER BY n DESC, value NULLS LAST) <= ?
