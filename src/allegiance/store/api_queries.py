@@ -87,12 +87,9 @@ def page(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], f:
         cond += " AND _key < ?" if descending else " AND _key > ?"
         params.append(after)
     order = "DESC" if descending else "ASC"
-    # the keys first, then the rows: the top-n then carries one short column, not every wide row that matches
     rows = _dicts(con.execute(
-        f"""
-        WITH page AS (SELECT _key FROM {view.table} WHERE {cond} ORDER BY _key {order} LIMIT ?)
-        SELECT {_select(fields)}, _key FROM {view.table} WHERE _key IN (SELECT _key FROM page) ORDER BY _key {order}
-        """, [*params, limit + 1]))
+        f"SELECT {_select(fields)}, _key FROM {view.table} WHERE {cond} ORDER BY _key {order} LIMIT ?",
+        [*params, limit + 1]))
     return rows[:limit], (rows[limit - 1]["_key"] if len(rows) > limit else None)
 
 
