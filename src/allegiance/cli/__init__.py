@@ -7,5 +7,6 @@ from allegiance.cli.common import app
 from allegiance.cli import corpus  # noqa: E402,F401,I001
 from allegiance.cli import analysis  # noqa: E402,F401,I001
 from allegiance.cli import evaluation  # noqa: E402,F401,I001
+from allegiance.cli import serve  # noqa: E402,F401,I001
 
 __all__ = ["app"]

@@ -177,7 +177,8 @@ class Store(Queries):
                 else:
                     self._insert_rows(table, rows)
             self.con.executemany(
-                "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status) VALUES (?, ?, ?, 'extracted')",
+                "INSERT OR REPLACE INTO extractions (doc_id, content_hash, version, status, extracted_at) "
+                "VALUES (?, ?, ?, 'extracted', current_timestamp)",  # a replace keeps the old default otherwise
                 [[d, h, version] for d, h in done],
             )
 

@@ -1,0 +1,1 @@
+"""`allegiance serve`: a JSON API and a dashboard over the store, answered from a private snapshot."""

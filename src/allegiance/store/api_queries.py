@@ -1,0 +1,210 @@
+"""The API's queries over the views (``api_views.py``): filtered pages, counts, facets, the timeline,
+change against a baseline, evidence, downloads. Every value travels as a parameter; the only names put
+into the SQL text come from the views' own definitions, never from a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from allegiance.store.api_views import View
+
+#: Facet values returned per facet, most frequent first.
+FACET_TOP = 30
+#: The timeline's buckets.
+INTERVALS = ("day", "week", "month")
+#: Weeks before the chosen week that make its baseline.
+BASELINE_WEEKS = 4
+
+
+@dataclass
+class Filters:
+    """One request's filters; None (or empty) means "not filtered"."""
+
+    country: str | None = None
+    actor: str | None = None
+    outlet: str | None = None
+    lean: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str | None = None
+    since: int | None = None
+    #: filters on an export field by equality, by filter name (``type``, ``status``, ...)
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern that matches ``text`` literally anywhere."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def where(view: View, f: Filters) -> tuple[str, list]:
+    parts, params = ["true"], []
+    for name, column in (("country", "_countries"), ("actor", "_actors"), ("outlet", "_outlets"), ("lean", "_leans")):
+        value = getattr(f, name)
+        if value:
+            parts.append(f"list_contains({column}, ?)")
+            params.append(value)
+    if f.date_from:
+        parts.append("_day >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        parts.append("_day <= ?")
+        params.append(f.date_to)
+    if f.q:
+        parts.append("_text ILIKE ? ESCAPE '\\'")
+        params.append(_like(f.q))
+    if f.since is not None:
+        # rows (re)extracted once a later run had started: what the client has not seen after run `since`
+        parts.append("_added >= (SELECT min(started_at) FROM runs WHERE run_id > ?)")
+        params.append(f.since)
+    for name, value in f.fields.items():
+        if value is not None:
+            parts.append(f"CAST({view.fields[name].removeprefix('r.')} AS VARCHAR) = ?")
+            params.append(value)
+    return " AND ".join(parts), params
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _select(fields: tuple[str, ...]) -> str:
+    return ", ".join(f'"{f}"' for f in fields)
+
+
+def page(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], f: Filters, limit: int,
+         after: str | None = None, descending: bool = False) -> tuple[list[dict], str | None]:
+    """Up to ``limit`` rows after the row whose key is ``after``, with each row's key as ``_key``; and the
+    key to continue from, or None on the last page."""
+    cond, params = where(view, f)
+    if after is not None:
+        cond += " AND _key < ?" if descending else " AND _key > ?"
+        params.append(after)
+    order = "DESC" if descending else "ASC"
+    rows = _dicts(con.execute(
+        f"SELECT {_select(fields)}, _key FROM {view.table} WHERE {cond} ORDER BY _key {order} LIMIT ?",
+        [*params, limit + 1]))
+    return rows[:limit], (rows[limit - 1]["_key"] if len(rows) > limit else None)
+
+
+def count(con: duckdb.DuckDBPyConnection, view: View, f: Filters) -> int:
+    cond, params = where(view, f)
+    return con.execute(f"SELECT count(*) FROM {view.table} WHERE {cond}", params).fetchall()[0][0]
+
+
+def facets(con: duckdb.DuckDBPyConnection, view: View, f: Filters, names: list[str]) -> dict[str, list[tuple]]:
+    """facet -> [(value, count)], the FACET_TOP most frequent values under the filters, in one scan."""
+    if not names:
+        return {}
+    cond, params = where(view, f)
+    parts, columns = [], set()
+    for name in names:
+        expr = view.facets[name]
+        columns.add(expr.split(".")[0])
+        value = f"unnest({expr})" if expr.startswith("_") or expr == "outlets" else expr
+        parts.append(f"SELECT '{name}' AS facet, CAST({value} AS VARCHAR) AS value FROM filtered")
+    rows = con.execute(
+        f"""
+        WITH filtered AS MATERIALIZED (SELECT {", ".join(f'"{c}"' for c in sorted(columns))} FROM {view.table} WHERE {cond}),
+        counted AS (SELECT facet, value, count(*) AS n FROM ({' UNION ALL '.join(parts)}) GROUP BY facet, value)
+        SELECT facet, value, n FROM counted
+        QUALIFY row_number() OVER (PARTITION BY facet ORDER BY n DESC, value NULLS LAST) <= ?
+        ORDER BY facet, n DESC, value NULLS LAST
+        """, [*params, FACET_TOP]).fetchall()
+    out: dict[str, list[tuple]] = {name: [] for name in names}
+    for facet, value, n in rows:
+        out[facet].append((value, n))
+    return out
+
+
+def timeline(con: duckdb.DuckDBPyConnection, view: View, f: Filters, interval: str) -> list[tuple]:
+    """(period start, type, count) of the events in original articles with a known day."""
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {INTERVALS}")
+    cond, params = where(view, f)
+    return con.execute(
+        f"""
+        SELECT strftime(date_trunc(?, _day), '%Y-%m-%d') AS period, type, count(*) AS n
+        FROM {view.table} WHERE {cond} AND _original AND _day IS NOT NULL
+        GROUP BY ALL ORDER BY period, type
+        """, [interval, *params]).fetchall()
+
+
+def latest_week(con: duckdb.DuckDBPyConnection, view: View, f: Filters) -> dt.date | None:
+    cond, params = where(view, f)
+    return con.execute(f"SELECT CAST(date_trunc('week', max(_day)) AS DATE) FROM {view.table} WHERE {cond} AND _original",
+                       params).fetchall()[0][0]
+
+
+def change(con: duckdb.DuckDBPyConnection, view: View, f: Filters, week: dt.date) -> list[tuple]:
+    """(country, type, count this week, weekly mean over the BASELINE_WEEKS before) for every country and
+    type seen in either; an event counts once for each country it involves."""
+    cond, params = where(view, f)
+    start = week - dt.timedelta(weeks=BASELINE_WEEKS)
+    return con.execute(
+        f"""
+        WITH e AS (
+            SELECT unnest(_countries) AS country, type, _day >= ? AS current
+            FROM {view.table} WHERE {cond} AND _original AND _day >= ? AND _day < ?
+        )
+        SELECT country, type, count(*) FILTER (current) AS n,
+               round(count(*) FILTER (NOT current) / ?, 2) AS baseline
+        FROM e GROUP BY ALL ORDER BY n - baseline DESC, country, type
+        """, [week, *params, start, week + dt.timedelta(weeks=1), float(BASELINE_WEEKS)]).fetchall()
+
+
+def new_actors(con: duckdb.DuckDBPyConnection, view: View, f: Filters, week: dt.date) -> list[tuple]:
+    """(actor id, name, events this week) of the actors in this week's events never seen in an earlier one."""
+    cond, params = where(view, f)
+    return con.execute(
+        f"""
+        WITH roles AS (
+            SELECT source_id AS id, source AS name, _day FROM {view.table} WHERE {cond} AND _day < ?
+            UNION ALL
+            SELECT target_id, target, _day FROM {view.table} WHERE {cond} AND _day < ?
+        )
+        SELECT id, any_value(name), count(*) AS n FROM roles WHERE id IS NOT NULL
+        GROUP BY id HAVING min(_day) >= ? ORDER BY n DESC, id
+        """, [*params, week + dt.timedelta(weeks=1), *params, week + dt.timedelta(weeks=1), week]).fetchall()
+
+
+def record(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], key: str) -> dict | None:
+    """One row by its key, with its evidence spans as ``_spans``."""
+    rows = _dicts(con.execute(f"SELECT {_select(fields)}, _spans FROM {view.table} WHERE _key = ?", [key]))
+    return rows[0] if rows else None
+
+
+def articles_with_spans(con: duckdb.DuckDBPyConnection, spans: list[dict], docs: list[str] = ()) -> list[dict]:
+    """The articles the spans point into (and ``docs``), each with its text and its spans, in the order first
+    cited."""
+    docs = list(dict.fromkeys([*docs, *(s["doc_id"] for s in spans)]))
+    rows = _dicts(con.execute(
+        "SELECT doc_id, title, outlet, author, strftime(published, '%Y-%m-%d') AS published, url, text "
+        "FROM articles WHERE list_contains(?, doc_id)", [docs]))
+    by_doc = {r["doc_id"]: r for r in rows}
+    out = []
+    for doc in docs:
+        if doc in by_doc:
+            article = by_doc[doc]
+            article["spans"] = [{"start": s["start"], "end": s["end"]} for s in spans if s["doc_id"] == doc]
+            out.append(article)
+    return out
+
+
+def batches(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], f: Filters,
+            size: int = 10_000) -> Iterator[pa.RecordBatch]:
+    """The whole filtered view in key order, export fields only, in record batches (for downloads)."""
+    cond, params = where(view, f)
+    reader = con.sql(f"SELECT {_select(fields)} FROM {view.table} WHERE {cond} ORDER BY _key",
+                     params=params).to_arrow_reader(size)
+    yield from reader
+
+
+def latest_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    return con.execute("SELECT max(run_id) FROM runs").fetchall()[0][0]
