@@ -36,6 +36,9 @@ demo: install
 	@echo "  quotes    $(abspath $(OUT)/quotes.jsonl)"
 	@echo "  claims    $(abspath $(OUT)/claims.jsonl)"
 	@echo "  report    $(abspath $(OUT)/report.html)  (and report.md)"
+	@echo ""
+	@echo "Dashboard and JSON API:  $(BIN)/allegiance serve --db $(abspath $(DB))"
+	@echo "  then open http://127.0.0.1:8000/  (API documentation: http://127.0.0.1:8000/docs)"
 
 # The report test drives Debian's Chromium through Playwright (which never downloads a browser).
 browser:
@@ -53,8 +56,11 @@ models: install
 	$(BIN)/allegiance train
 
 bench: install
+	@mkdir -p $(OUT)
 	$(BIN)/python scripts/bench_ingest.py
 	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_scale.py
+	$(BIN)/python scripts/bench_serve.py --json $(OUT)/bench-serve.json
 
 # The long reliability runs (docs/reliability.md): 10,000 fuzzed documents, 20 SIGKILLs of a real ingest, and
 # a 1 GB file, a 10^6-line JSONL and 100k files ingested with their peak memory measured. Figures in $(OUT)/stress-*.json.
