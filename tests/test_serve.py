@@ -268,11 +268,12 @@ def test_an_ingest_runs_while_the_server_answers(serve_db, tmp_path, shared):
         assert writer.returncode == 0, err
         assert answered > 0 and saw_writer, "the server never saw the writer hold the database"
         deadline = time.monotonic() + 60
-        while (status := client.get("/api/status").json())["snapshot_taken_at"] == before["snapshot_taken_at"] \
-                or status["stale"]:
+        # a snapshot may be renewed while the writer is still starting up, before it holds the file: wait for
+        # the one that holds the writer's run
+        while (status := client.get("/api/status").json())["run_id"] != before["run_id"] + 1 or status["stale"]:
             assert time.monotonic() < deadline, status
             time.sleep(0.1)
-        assert status["run_id"] == before["run_id"] + 1
+        assert status["snapshot_taken_at"] != before["snapshot_taken_at"]
         added = _all_pages(client, "/api/articles", since=before["run_id"], limit=100)
         assert status["counts"]["articles"] == before["counts"]["articles"] + len(added)
         assert added and {r["doc_id"] for r in added} <= new_docs

@@ -54,7 +54,7 @@ def extract_ray(
     parts: Path,
     *,
     lexicon: Lexicon | None = None,
-    learned: bool = False,
+    learned: bool = True,
     force: bool = False,
     workers: int | None = None,
     address: str | None = None,

@@ -147,7 +147,11 @@ class Refiner:
             status = self.status.predict(f)[0]
         if status == e.status and not retyped:
             return e
-        return replace(e, type=retyped or e.type, status=status, plover=plover_of(e, retyped or e.type, status))
+        # "attributed to" says who claims it: an event the model reads as no longer claimed has no claimant,
+        # and so no link to a claim
+        attributed = e.attributed_to if status == "claimed" else None
+        return replace(e, type=retyped or e.type, status=status, attributed_to=attributed,
+                       plover=plover_of(e, retyped or e.type, status))
 
 
 #: What the status model may leave as the rules read it (``Settings.held``): a consequence announced
