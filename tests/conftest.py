@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,18 @@ def venezuela(shared) -> list[Path]:
     The other crises' articles in the corpus triple the extraction time of every such test and add
     nothing they check; the learned-extraction tests read those."""
     return [shared / "corpus" / "seeds", shared / "corpus" / "venezuela-allsides-dev.jsonl"]
+
+
+@pytest.fixture(scope="session")
+def few_articles(shared):
+    """Writes a handful of real Venezuela articles into a folder: the five seeds and the first ``dev`` records
+    of the dev file. What the end-to-end runs that are repeated many times (crash loops, clusters) read."""
+    def write(folder: Path, dev: int) -> Path:
+        shutil.copytree(shared / "corpus" / "seeds", folder / "seeds")
+        lines = (shared / "corpus" / "venezuela-allsides-dev.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / "dev.jsonl").write_text("".join(lines[:dev]), encoding="utf-8")
+        return folder
+    return write
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,13 +33,9 @@ DEV_RECORDS = 4
 
 
 @pytest.fixture(scope="module")
-def inputs(shared, tmp_path_factory) -> Path:
+def inputs(few_articles, tmp_path_factory) -> Path:
     """A handful of real articles: the seeds, and a few records of the dev file."""
-    folder = tmp_path_factory.mktemp("crash-inputs")
-    shutil.copytree(shared / "corpus" / "seeds", folder / "seeds")
-    lines = (shared / "corpus" / "venezuela-allsides-dev.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / "dev.jsonl").write_text("".join(lines[:DEV_RECORDS]), encoding="utf-8")
-    return folder
+    return few_articles(tmp_path_factory.mktemp("crash-inputs"), DEV_RECORDS)
 
 
 def _command(inputs: Path, db: Path) -> list[str]:

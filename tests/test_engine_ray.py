@@ -39,12 +39,9 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def ingested(shared, tmp_path_factory) -> Path:
+def ingested(few_articles, tmp_path_factory) -> Path:
     """A database holding the articles, not yet extracted: each test extracts a copy of it."""
-    folder = tmp_path_factory.mktemp("ray-inputs")
-    shutil.copytree(shared / "corpus" / "seeds", folder / "seeds")
-    lines = (shared / "corpus" / "venezuela-allsides-dev.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / "dev.jsonl").write_text("".join(lines[:DEV_RECORDS]), encoding="utf-8")
+    folder = few_articles(tmp_path_factory.mktemp("ray-inputs"), DEV_RECORDS)
     db = folder / "ingested.duckdb"
     with Store(db) as store:
         summary = ingest([folder], store)
