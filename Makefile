@@ -46,8 +46,10 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# Unused names and unsorted imports fail the build before the suite runs (`ruff`, pyflakes rules only).
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 test: install browser
+	@$(BIN)/ruff check --quiet --select F,I src tests scripts
 	@$(BIN)/pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

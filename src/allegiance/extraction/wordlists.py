@@ -9,16 +9,22 @@ organisations and groups ("the oil-rich kingdom"), which the labels stage reads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from allegiance.extraction.events.lexicon import phrase_words
-
 LEXICONS = Path(__file__).parents[1] / "data" / "lexicons"
 LOADED = LEXICONS / "loaded.yaml"
+
+
+def phrase_words(phrase) -> tuple[str, ...]:
+    """A lexicon phrase as the words the tokenizer makes of it: lower-cased, with the hyphen inside a
+    word standing alone ("sit-in" is read as "sit - in", so it can match at all)."""
+    text = re.sub(r"(?<=\w)-(?=\w)", " - ", str(phrase).replace("’", "'").lower())
+    return tuple(text.split())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from allegiance.learning.arguments import YES as ARG_YES
 from allegiance.learning.candidates import Article, attach_gold, gather
 from allegiance.learning.features import typing_features
 from allegiance.learning.model import SEED, LinearModel
-from allegiance.learning.speakers_train import ship as ship_speakers
 from allegiance.learning.refine import (
     CARD_FILE,
     MODELS,
@@ -33,6 +32,7 @@ from allegiance.learning.refine import (
     YES,
     Refiner,
 )
+from allegiance.learning.speakers_train import ship as ship_speakers
 
 
 @dataclass(frozen=True)

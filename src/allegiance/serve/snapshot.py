@@ -27,7 +27,6 @@ from pathlib import Path
 
 import duckdb
 
-import allegiance.extraction.events  # noqa: F401 - before the framing analysis: wordlists cannot be imported first
 from allegiance.actors.kb import KnowledgeBase, load_kb
 from allegiance.outputs.export import EXPORTS
 from allegiance.store import MEMORY_LIMIT, Store, StoreError

@@ -7,12 +7,13 @@ does not exist is refused on load rather than silently matching nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from allegiance.extraction.wordlists import phrase_words
 
 DATA = Path(__file__).parents[2] / "data" / "events"
 
@@ -225,13 +226,6 @@ class Lexicon:
             _check_words(spec.target_preps, f"types.yaml {name}")
         cues = Cues.read(yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8")))
         return cls(types, by_first, cues, ignore)
-
-
-def phrase_words(phrase) -> tuple[str, ...]:
-    """A lexicon phrase as the words the tokenizer makes of it: lower-cased, with the hyphen inside a
-    word standing alone ("sit-in" is read as "sit - in", so it can match at all)."""
-    text = re.sub(r"(?<=\w)-(?=\w)", " - ", str(phrase).replace("’", "'").lower())
-    return tuple(text.split())
 
 
 def _check_words(words, where: str) -> None:
