@@ -54,6 +54,19 @@ def seed_gold(shared) -> dict[str, dict]:
     return {d["doc_id"]: d for d in map(json.loads, lines)}
 
 
+@pytest.fixture(scope="session")
+def gold_cv(shared) -> dict:
+    """``allegiance eval --cv 5`` on the train gold's folds (seed and dev gold always trained on): events,
+    quotations and speakers, as the README reports them. One run serves every quality test that reads it
+    (parsing the 81 articles is most of its minute)."""
+    from allegiance.actors.kb import KnowledgeBase
+    from allegiance.evaluation.cv import run
+
+    gold = shared / "gold"
+    return run([shared / "corpus"], [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"],
+               gold / "train", 5, KnowledgeBase.load())
+
+
 @pytest.fixture()
 def store(tmp_path) -> Store:
     s = Store(tmp_path / "test.duckdb")

@@ -179,15 +179,11 @@ def test_same_gold_and_seed_give_the_same_model(small):
 
 
 @pytest.mark.quality
-def test_cross_validated_status_beats_the_rules(shared):
+def test_cross_validated_status_beats_the_rules(gold_cv):
     """On the train gold's folds (seed and dev gold always trained on), the learned status is more often
     right than the rules' (measured: 0.82 against 0.77, pooled over 5 folds), the ranked arguments match
     more often, and the type figure stays the rules' own (the typing model is off)."""
-    from allegiance.evaluation.cv import run
-
-    gold = shared / "gold"
-    result = run([shared / "corpus"], [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"],
-                 gold / "train", 5, KnowledgeBase.load())["crisis"]
+    result = gold_cv["crisis"]
     assert result["articles"] == 54
     rules, learned = result["rules"]["pooled"], result["learned"]["pooled"]
     assert learned["status_acc"] >= rules["status_acc"] + 0.03

@@ -22,9 +22,9 @@ def _extracted(corpus: list[Path], db: Path, processes: int) -> dict[str, list]:
                 for t, key in TABLES.items()}
 
 
-def test_workers_match_one_process(venezuela, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "CHUNK", 2)  # the demo corpus is small: make several chunks of it
-    corpus = venezuela
+def test_workers_match_one_process(few_articles, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK", 2)  # a handful of articles: make several chunks of them
+    corpus = [few_articles(tmp_path / "in", dev=5)]
     one = _extracted(corpus, tmp_path / "one.duckdb", processes=1)
     two = _extracted(corpus, tmp_path / "two.duckdb", processes=2)
     assert one["events"] and one["quotes"]
@@ -46,6 +46,8 @@ def test_trigger_choice_does_not_depend_on_the_hash_seed():
         "doc = x.run(\"It wasn't like warning shots or rubber bullets.\", 't', '2020-01-01', 'o').doc\n"
         "print([(t.words, t.weight) for s in doc.sents for span, t in x.events.triggers.matches(s)])\n"
     )
-    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4)}
+    runs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}) for seed in (1, 2, 3, 4)]
+    outputs = {run.communicate()[0] for run in runs}
+    assert [run.returncode for run in runs] == [0, 0, 0, 0]
     assert len(outputs) == 1, outputs
