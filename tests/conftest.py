@@ -49,6 +49,31 @@ def few_articles(shared):
 
 
 @pytest.fixture(scope="session")
+def venezuela_db(venezuela, tmp_path_factory) -> Path:
+    """The Venezuela articles ingested and extracted once per session, as the demo does. Tests that only
+    read it share the file (read-only); a test that writes takes its own copy (``venezuela_store``)."""
+    from allegiance.actors.kb import KnowledgeBase
+    from allegiance.extraction.pipeline import Extractor, extract
+    from allegiance.reading.ingest import ingest
+
+    path = tmp_path_factory.mktemp("venezuela") / "venezuela.duckdb"
+    with Store(path) as store:
+        ingest(venezuela, store)
+        extract(store, Extractor(KnowledgeBase.load()))
+    return path
+
+
+@pytest.fixture()
+def venezuela_store(venezuela_db, tmp_path) -> Store:
+    """A private, writable copy of ``venezuela_db``."""
+    copy = tmp_path / "venezuela.duckdb"
+    shutil.copyfile(venezuela_db, copy)
+    s = Store(copy)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
 def seed_gold(shared) -> dict[str, dict]:
     lines = (shared / "gold" / "seeds" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     return {d["doc_id"]: d for d in map(json.loads, lines)}

@@ -41,9 +41,8 @@ def test_grouping_and_contested():
     assert assigned[0][1] is True and assigned[2][1] is False
 
 
-def test_demo_corpus_holds_the_dispute_over_the_flight(venezuela, store):
-    ingest(venezuela, store)
-    extract(store, Extractor(KnowledgeBase.load()))
+def test_demo_corpus_holds_the_dispute_over_the_flight(venezuela_store):
+    store = venezuela_store
     rows = store.con.execute(
         "SELECT group_id, speaker_id, stance, text, start, \"end\", doc_id FROM claims WHERE contested").fetchall()
     groups = {}

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.analysis.framing import (
     camp,
@@ -19,25 +17,14 @@ from allegiance.analysis.framing import (
     loaded_rates,
     quote_shares,
 )
-from allegiance.extraction.pipeline import Extractor, extract
-from allegiance.reading.ingest import ingest
 from allegiance.store import Store
 
 BIN = Path(sys.executable).parent / "allegiance"
 
 
-@pytest.fixture(scope="module")
-def demo(venezuela, tmp_path_factory):
-    path = tmp_path_factory.mktemp("framing") / "demo.duckdb"
-    with Store(path) as store:
-        ingest(venezuela, store)
-        extract(store, Extractor(KnowledgeBase.load()))
-    return path
-
-
-def test_outlets_label_maduro_and_guaido_differently(demo):
+def test_outlets_label_maduro_and_guaido_differently(venezuela_db):
     kb = KnowledgeBase.load()
-    with Store(demo, read_only=True) as store:
+    with Store(venezuela_db, read_only=True) as store:
         for actor_id in ("nicolas-maduro", "juan-guaido"):
             rows = labels_by_outlet(store, actor_id)
             per_outlet = {}
@@ -50,9 +37,9 @@ def test_outlets_label_maduro_and_guaido_differently(demo):
         assert kb["nicolas-maduro"].name == "Nicolás Maduro"
 
 
-def test_both_camps_call_the_other_side_a_coup(demo):
+def test_both_camps_call_the_other_side_a_coup(venezuela_db):
     kb = KnowledgeBase.load()
-    with Store(demo, read_only=True) as store:
+    with Store(venezuela_db, read_only=True) as store:
         rows = coup_attribution(store)
     by_incumbents = [r for r in rows if r.accuser_id and camp(kb, r.accuser_id, None, "VEN") == "incumbent"
                      and r.accused_id and camp(kb, r.accused_id, None, "VEN") in ("opposition", "foreign")]
@@ -63,9 +50,9 @@ def test_both_camps_call_the_other_side_a_coup(demo):
         assert r.sentence and r.end > r.start  # with the evidence sentence
 
 
-def test_quote_shares_and_loaded_rates_add_up(demo):
+def test_quote_shares_and_loaded_rates_add_up(venezuela_db):
     kb = KnowledgeBase.load()
-    with Store(demo, read_only=True) as store:
+    with Store(venezuela_db, read_only=True) as store:
         shares = quote_shares(store, kb)
         rates = loaded_rates(store)
     per_outlet = {}
@@ -76,16 +63,16 @@ def test_quote_shares_and_loaded_rates_add_up(demo):
     assert breitbart["delegitimizing"] > 0
 
 
-def test_framing_cli_and_export(demo):
+def test_framing_cli_and_export(venezuela_db):
     env = {**os.environ, "COLUMNS": "200"}
-    res = subprocess.run([str(BIN), "framing", "--actor", "Juan Guaidó", "--db", str(demo)],
+    res = subprocess.run([str(BIN), "framing", "--actor", "Juan Guaidó", "--db", str(venezuela_db)],
                          capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "Labels for Juan Guaidó" in res.stdout and "Who is said to stage a coup" in res.stdout
-    res = subprocess.run([str(BIN), "export", "framing", "--db", str(demo)], capture_output=True, text=True, timeout=120)
+    res = subprocess.run([str(BIN), "export", "framing", "--db", str(venezuela_db)], capture_output=True, text=True, timeout=120)
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert {r["section"] for r in rows} == {"label", "quote_share", "loaded_rate"}
     assert list(rows[0]) == ["section", "outlet", "lean", "actor", "actor_id", "key", "count", "value"]
-    res = subprocess.run([str(BIN), "export", "labels", "--db", str(demo)], capture_output=True, text=True, timeout=120)
+    res = subprocess.run([str(BIN), "export", "labels", "--db", str(venezuela_db)], capture_output=True, text=True, timeout=120)
     first = json.loads(res.stdout.splitlines()[0])
     assert list(first)[:7] == ["doc_id", "outlet", "actor", "actor_id", "label", "start", "end"]

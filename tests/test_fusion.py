@@ -62,10 +62,9 @@ def test_allegiances_and_indicators(fused_store):
     assert any(r["type"] == "RECOGNIZE" and r["week"] == "2019-01-21" for r in rows)
 
 
-def test_demo_allegiances(venezuela, store):
+def test_demo_allegiances(venezuela_store):
     """The allegiance picture the demo corpus supports, each stance with its sources."""
-    ingest(venezuela, store)
-    extract(store, Extractor(KnowledgeBase.load()))
+    store = venezuela_store
     stances = {(s.actor_id, s.contender_id): s for s in allegiances(store, KnowledgeBase.load())}
 
     def stands(actor, contender, sign):

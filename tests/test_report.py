@@ -21,15 +21,17 @@ HOSTILE = ("Colombia recognized Juan Guaidó as interim president on Monday <scr
 
 
 @pytest.fixture(scope="module")
-def report_files(venezuela, tmp_path_factory):
+def report_files(venezuela_db, tmp_path_factory):
+    """The Venezuela articles and one hostile article, as one store and its report."""
     tmp = tmp_path_factory.mktemp("report")
+    shutil.copyfile(venezuela_db, tmp / "r.duckdb")
     hostile = tmp / "hostile.jsonl"
     hostile.write_text(json.dumps({
         "doc_id": "hostile", "title": "<img src=x onerror=alert(1)> March in Caracas", "outlet": "<b>Test</b> Outlet",
         "published": "2019-01-28", "text": HOSTILE + "\n\nThe march ended peacefully in the evening, organisers said.",
     }) + "\n", encoding="utf-8")
     with Store(tmp / "r.duckdb") as store:
-        ingest([*venezuela, hostile], store)
+        ingest([hostile], store)
         extract(store, Extractor(KnowledgeBase.load()))
         data = gather(store, KnowledgeBase.load())
     html_path = tmp / "report.html"
