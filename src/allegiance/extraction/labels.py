@@ -155,8 +155,8 @@ class LabelExtractor:
             i -= 1
         if not left:
             left = _words_before(doc, span, at, m)  # the parse lost the phrase: read the words themselves
-        if left and m.ref.kind != "state" and not any(t.pos_ == "VERB" for t in left) and any(
-                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS
+        if left and m.ref.kind != "state" and not any(t.pos_ == "VERB" and not _participle(t) for t in left) and any(
+                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS or _participle(t)
                 or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
             k = len(left)
@@ -237,6 +237,12 @@ def _in_phrase(tok: Token, span: Span) -> bool:
             return False
         t = t.head
     return False
+
+
+def _participle(tok: Token) -> bool:
+    """A verb form that modifies the name's phrase like an adjective: "the ruling party", "the
+    Cairo-based league", "the self-proclaimed president" (a verb elsewhere left of a name is a clause)."""
+    return tok.pos_ == "VERB" and tok.dep_ == "amod"
 
 
 def _common_noun(tok: Token) -> bool:
