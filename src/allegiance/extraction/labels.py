@@ -275,7 +275,12 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     # adjective there is more often another name or a loose modifier than a title
     if out and _honorific(out[-1]) and all(_honorific(t) for t in out):
         return out  # "President", "Brig. Gen." left loose by the parse
-    return out if out and _common_noun(out[-1]) and out[-1].is_lower else []
+    return out if out and (_common_noun(out[-1]) and out[-1].is_lower or _initials(out[-1])) else []
+
+
+def _initials(tok: Token) -> bool:
+    """An office written in capitals and left loose by the parse: "Israeli PM", "Labour MP"."""
+    return tok.is_upper and tok.is_alpha and 2 <= len(tok.text) <= 3 and not tok.ent_type_
 
 
 def _abbreviation(tok: Token) -> bool:
