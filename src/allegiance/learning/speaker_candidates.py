@@ -86,7 +86,8 @@ def _syntax(tok: Token, words: SpeechWords) -> dict[str, float]:
     head = tok.head
     lemma = head.lemma_.lower()
     if lemma in words.speech_verbs:
-        f[f"speech_dep={tok.dep_}"] = 1.0
+        if lemma not in words.relaying_verbs:  # "BBC quoted Kim": the subject of a relaying verb need not speak
+            f[f"speech_dep={tok.dep_}"] = 1.0
         f[f"speech_verb={lemma}|{tok.dep_}"] = 1.0
     if lemma in words.relaying_verbs:
         f[f"relay_dep={tok.dep_}"] = 1.0
