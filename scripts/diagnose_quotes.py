@@ -42,18 +42,15 @@ def shipped(gold_dir: Path, corpus: Path) -> None:
 
 
 def held_out(k: int, parses: Path | None) -> None:
-    from allegiance.evaluation.cv import gold_ids, make_folds
-    from allegiance.learning.candidates import attach_gold, gather
+    from allegiance.evaluation.speech_cv import folded_articles
     from allegiance.learning.speakers_train import attach_speech_gold, fit
 
     kb = KnowledgeBase.load()
     gold = SHARED / "gold"
     gold_dirs = [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"]
-    articles = gather([SHARED / "corpus"], kb, parses=parses)
-    attach_gold(articles, gold_dirs, kb)  # the folds balance event types, as `eval --cv` makes them
+    articles, folds = folded_articles([SHARED / "corpus"], gold_dirs, gold / "train", k, kb, parses)
     records = {d: a.speech for d, a in articles.items() if a.speech is not None}
     attach_speech_gold(records, gold_dirs, kb)
-    folds = make_folds([articles[d] for d in gold_ids(articles, gold / "train")], k)
     right = wrong = absent = 0
     for fold in folds:
         ranker = fit([r for d, r in records.items() if d not in fold], kb)

@@ -93,3 +93,22 @@ def run(articles: dict, folds: list[list[str]], gold_dirs, kb: KnowledgeBase) ->
     records = {d: a.speech for d, a in articles.items() if a.speech is not None}
     attach_speech_gold(records, gold_dirs, kb)
     return cross_validate(records, folds, kb)
+
+
+
+def folded_articles(corpus: list, gold_dirs: list, folded, k: int, kb: KnowledgeBase, parses=None) -> tuple[dict, list]:
+    """The articles parsed and run through the rules once, with the folds of ``allegiance eval --cv K``
+    over the ``folded`` gold. ``parses``: a folder where the parses are kept between runs."""
+    from allegiance.evaluation.cv import gold_ids, make_folds
+    from allegiance.learning.candidates import attach_gold, gather
+
+    articles = gather(corpus, kb, parses=parses)
+    attach_gold(articles, gold_dirs, kb)
+    return articles, make_folds([articles[d] for d in gold_ids(articles, folded)], k)
+
+
+def run_alone(corpus: list, gold_dirs: list, folded, k: int, kb: KnowledgeBase, parses=None) -> dict:
+    """The speech figures of ``allegiance eval --cv K`` without the event models (same parse, folds and
+    scores): what the speaker and label quality tests measure."""
+    articles, folds = folded_articles(corpus, gold_dirs, folded, k, kb, parses)
+    return run(articles, folds, gold_dirs, kb)
