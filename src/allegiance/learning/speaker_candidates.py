@@ -28,7 +28,7 @@ from allegiance.extraction.quotes import Quote
 
 SPEECH = Path(__file__).parents[1] / "data" / "lexicons" / "speech.yaml"
 #: How many sentences back a subject can be the speaker of a "he said".
-FAR = 4
+FAR = 2
 _GENDERED = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
 _PRONOUN_AFTER = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "i", "we", "you"}
