@@ -156,7 +156,7 @@ class LabelExtractor:
         if not left:
             left = _words_before(doc, span, at, m)  # the parse lost the phrase: read the words themselves
         if left and m.ref.kind != "state" and not any(t.pos_ == "VERB" and not _participle(t) for t in left) and any(
-                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS or _participle(t) or _office(t, at)
+                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS or _participle(t) or _office(t, span, at)
                 or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
             k = len(left)
@@ -245,9 +245,12 @@ def _participle(tok: Token) -> bool:
     return tok.pos_ == "VERB" and tok.dep_ == "amod"
 
 
-def _office(tok: Token, at) -> bool:
+def _office(tok: Token, span: Span, at) -> bool:
     """A capitalised word left of a name that is neither a name nor part of one: an office the tagger
-    took for a proper noun ("CIA Director", "Commons Speaker")."""
+    took for a proper noun ("CIA Director", "Commons Speaker"). Right before a bare surname it is
+    rather the first name the resolver left out ("Ivanka Trump")."""
+    if tok.i == span.start - 1 and len(span) == 1:
+        return False
     return tok.pos_ == "PROPN" and tok.is_title and not tok.ent_type_ and tok.i not in at
 
 
