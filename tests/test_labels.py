@@ -70,6 +70,13 @@ def test_description_of_a_state_named_before(labels):
     assert ("SAU", "oil-rich kingdom", "reference", None) in found
 
 
+def test_a_state_description_goes_to_the_country_the_article_is_about(labels):
+    found = labels("Venezuela's crisis deepened. Venezuela's army stood by Maduro on Monday. The United States said "
+                   "on Tuesday it would add sanctions on the impoverished country. Venezuela had said the same before.")
+    assert ("VEN", "impoverished country", "reference", None) in found
+    assert not any(actor == "USA" for actor, *_ in found)
+
+
 def test_a_loose_noun_left_of_a_name_is_not_a_title(labels):
     found = labels("Closing the prison was a promise Obama made within hours of taking office.")
     assert not any(lab == "promise" for _, lab, _, _ in found)

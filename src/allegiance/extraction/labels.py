@@ -130,7 +130,9 @@ class LabelExtractor:
                 words = {fold(t.text) for t in chunk}
                 before = [m for m in before if not set(fold(m.text).split()) <= words]
                 subjects = [m for m in before if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
-                before = subjects or before
+                # the country the article is about, when it is among them ("the impoverished country")
+                focus = [m for m in before if m.ref.id == ctx.focus]
+                before = focus or subjects or before
             if before:
                 out.append((chunk, before[-1]))
         return out
