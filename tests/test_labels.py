@@ -92,7 +92,7 @@ def test_a_participle_or_an_office_left_of_a_name_is_a_title(labels):
 @pytest.mark.quality
 def test_cross_validated_labels(speech_cv):
     """Author labels on the train gold's folds as extraction makes them, after the learned speakers
-    (measured 2026-12-05: F1 0.656, P 0.701, R 0.617, pooled over 5 folds; the rules' speakers give
-    0.655): the issue's target of 0.70 is not met, this keeps what was reached."""
+    (measured 2026-12-05: F1 0.663, P 0.710, R 0.623, pooled over 5 folds; the rules' speakers give
+    0.662): the issue's target of 0.70 is not met, this keeps what was reached."""
     rules, learned = speech_cv["rules"]["pooled"], speech_cv["learned"]["pooled"]
-    assert learned["label_f1"] >= 0.645 and learned["label_f1"] >= rules["label_f1"]
+    assert learned["label_f1"] >= 0.65 and learned["label_f1"] >= rules["label_f1"]
