@@ -6,10 +6,17 @@ by the same rules (`allegiance.evaluate.quote_match` and `same_actor`).
 
     pip install textacy    # not a dependency of Allegiance; only this comparison needs it
     python scripts/compare_quotes.py
+
+or, with textacy in a throwaway environment of its own (its site-packages folder is put after the
+project's on the path, so both systems read the project's spaCy and pipeline):
+
+    python -m venv /tmp/tx && /tmp/tx/bin/pip install textacy
+    python scripts/compare_quotes.py /tmp/tx/lib/python3.11/site-packages
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -55,6 +62,7 @@ def textacy_quotes(kb: KnowledgeBase, gold_dir: Path, corpus: Path) -> tuple[lis
 
 
 def main() -> None:
+    sys.path += sys.argv[1:]  # textacy's own site-packages, after the project's
     kb = KnowledgeBase.load()
     ours = evaluate([g for g, _ in SETS], [c for _, c in SETS]).as_dict()["quotes"]
     try:

@@ -97,3 +97,16 @@ def store(tmp_path) -> Store:
     s = Store(tmp_path / "test.duckdb")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def speech_cv(shared, tmp_path_factory) -> dict:
+    """The quotation, speaker and label figures of ``allegiance eval --cv 5`` (the train/ gold's folds, seed
+    and dev gold on the training side), without the event models; computed once for the quality tests of
+    quotes and labels."""
+    from allegiance.actors.kb import KnowledgeBase
+    from allegiance.evaluation.speech_cv import run_alone
+
+    gold = shared / "gold"
+    return run_alone([shared / "corpus"], [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"],
+                     gold / "train", 5, KnowledgeBase.load(), parses=tmp_path_factory.getbasetemp() / "parses")

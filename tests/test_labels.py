@@ -70,6 +70,29 @@ def test_description_of_a_state_named_before(labels):
     assert ("SAU", "oil-rich kingdom", "reference", None) in found
 
 
+def test_a_state_description_goes_to_the_country_the_article_is_about(labels):
+    found = labels("Venezuela's crisis deepened. Venezuela's army stood by Maduro on Monday. The United States said "
+                   "on Tuesday it would add sanctions on the impoverished country. Venezuela had said the same before.")
+    assert ("VEN", "impoverished country", "reference", None) in found
+    assert not any(actor == "USA" for actor, *_ in found)
+
+
 def test_a_loose_noun_left_of_a_name_is_not_a_title(labels):
     found = labels("Closing the prison was a promise Obama made within hours of taking office.")
     assert not any(lab == "promise" for _, lab, _, _ in found)
+
+
+def test_a_participle_or_an_office_left_of_a_name_is_a_title(labels):
+    found = labels("The Brussels-based International Crisis Group said on Monday that CIA Director Gina Haspel and "
+                   "Israeli PM Benjamin Netanyahu had met.")
+    titles = {lab for _, lab, c, _ in found if c == "title"}
+    assert {"Brussels-based", "CIA Director", "Israeli PM"} <= titles
+
+
+@pytest.mark.quality
+def test_cross_validated_labels(speech_cv):
+    """Author labels on the train gold's folds as extraction makes them, after the learned speakers
+    (measured 2026-12-05: F1 0.663, P 0.710, R 0.623, pooled over 5 folds; the rules' speakers give
+    0.662): the issue's target of 0.70 is not met, this keeps what was reached."""
+    rules, learned = speech_cv["rules"]["pooled"], speech_cv["learned"]["pooled"]
+    assert learned["label_f1"] >= 0.65 and learned["label_f1"] >= rules["label_f1"]

@@ -130,7 +130,9 @@ class LabelExtractor:
                 words = {fold(t.text) for t in chunk}
                 before = [m for m in before if not set(fold(m.text).split()) <= words]
                 subjects = [m for m in before if doc[m.token_start:m.token_end].root.dep_ in ("nsubj", "nsubjpass")]
-                before = subjects or before
+                # the country the article is about, when it is among them ("the impoverished country")
+                focus = [m for m in before if m.ref.id == ctx.focus]
+                before = focus or subjects or before
             if before:
                 out.append((chunk, before[-1]))
         return out
@@ -155,8 +157,8 @@ class LabelExtractor:
             i -= 1
         if not left:
             left = _words_before(doc, span, at, m)  # the parse lost the phrase: read the words themselves
-        if left and m.ref.kind != "state" and not any(t.pos_ == "VERB" for t in left) and any(
-                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS
+        if left and m.ref.kind != "state" and not any(t.pos_ == "VERB" and not _participle(t) for t in left) and any(
+                _common_noun(t) or t.lower_.rstrip(".") in HONORIFICS or _participle(t) or _office(t, span, at)
                 or t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") for t in left):
             out.append(("title", left))  # not a bare place or first name left of the match
             k = len(left)
@@ -239,6 +241,21 @@ def _in_phrase(tok: Token, span: Span) -> bool:
     return False
 
 
+def _participle(tok: Token) -> bool:
+    """A verb form that modifies the name's phrase like an adjective: "the ruling party", "the
+    Cairo-based league", "the self-proclaimed president" (a verb elsewhere left of a name is a clause)."""
+    return tok.pos_ == "VERB" and tok.dep_ == "amod"
+
+
+def _office(tok: Token, span: Span, at) -> bool:
+    """A capitalised word left of a name that is neither a name nor part of one: an office the tagger
+    took for a proper noun ("CIA Director", "Commons Speaker"). Right before a bare surname it is
+    rather the first name the resolver left out ("Ivanka Trump")."""
+    if tok.i == span.start - 1 and len(span) == 1:
+        return False
+    return tok.pos_ == "PROPN" and tok.is_title and not tok.ent_type_ and tok.i not in at
+
+
 def _common_noun(tok: Token) -> bool:
     """A common noun, also when the tagger calls a lower-case word a proper noun ("NSA leaker")."""
     return tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and tok.is_lower
@@ -263,7 +280,12 @@ def _words_before(doc: Doc, span: Span, at, m: Mention) -> list[Token]:
     # adjective there is more often another name or a loose modifier than a title
     if out and _honorific(out[-1]) and all(_honorific(t) for t in out):
         return out  # "President", "Brig. Gen." left loose by the parse
-    return out if out and _common_noun(out[-1]) and out[-1].is_lower else []
+    return out if out and (_common_noun(out[-1]) and out[-1].is_lower or _initials(out[-1])) else []
+
+
+def _initials(tok: Token) -> bool:
+    """An office written in capitals and left loose by the parse: "Israeli PM", "Labour MP"."""
+    return tok.is_upper and tok.is_alpha and 2 <= len(tok.text) <= 3 and not tok.ent_type_
 
 
 def _abbreviation(tok: Token) -> bool:

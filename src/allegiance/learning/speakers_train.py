@@ -39,6 +39,9 @@ class SpeechRecord:
     gold_speakers: list[tuple[bool, str | None]] = field(default_factory=list)
     gold_quotes: list[dict] = field(default_factory=list)
     gold_labels: list[dict] = field(default_factory=list)
+    #: the article's context, to run the labels stage again on revised speakers (a label inside a
+    #: quotation is its speaker's; with nobody as speaker it is the author's)
+    context: ArticleContext | None = None
 
     @property
     def direct(self) -> list[Quote]:
@@ -46,7 +49,7 @@ class SpeechRecord:
 
 
 def record(ctx: ArticleContext, labels: list[Label], kb: KnowledgeBase) -> SpeechRecord:
-    return SpeechRecord(list(ctx.quotes or ()), labels, speaker_candidates(ctx, kb))
+    return SpeechRecord(list(ctx.quotes or ()), labels, speaker_candidates(ctx, kb), context=ctx)
 
 
 def attach_speech_gold(records: dict[str, SpeechRecord], gold_dirs, kb: KnowledgeBase) -> None:
