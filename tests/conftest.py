@@ -80,16 +80,16 @@ def seed_gold(shared) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def gold_cv(shared) -> dict:
+def gold_cv(shared, tmp_path_factory) -> dict:
     """``allegiance eval --cv 5`` on the train gold's folds (seed and dev gold always trained on): events,
-    quotations and speakers, as the README reports them. One run serves every quality test that reads it
-    (parsing the 81 articles is most of its minute)."""
+    quotations and speakers, as the README reports them. Its parses are kept for ``speech_cv`` (parsing the
+    81 articles is most of the time of either)."""
     from allegiance.actors.kb import KnowledgeBase
     from allegiance.evaluation.cv import run
 
     gold = shared / "gold"
     return run([shared / "corpus"], [gold / "seeds", gold / "venezuela-allsides-dev", gold / "train"],
-               gold / "train", 5, KnowledgeBase.load())
+               gold / "train", 5, KnowledgeBase.load(), parses=tmp_path_factory.getbasetemp() / "parses")
 
 
 @pytest.fixture()
