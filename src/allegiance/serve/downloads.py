@@ -12,7 +12,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from fastapi.responses import Response, StreamingResponse
 
-from allegiance.outputs.export import _flatten_nested
+from allegiance.outputs.export import flatten_nested
 
 MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8",
          "parquet": "application/vnd.apache.parquet"}
@@ -30,7 +30,7 @@ def _csv(batches: Iterable[pa.RecordBatch], fields: tuple[str, ...]) -> Iterator
     header = True
     for batch in batches:
         sink = io.BytesIO()
-        table = _flatten_nested(pa.Table.from_batches([batch]).rename_columns(list(fields)))
+        table = flatten_nested(pa.Table.from_batches([batch]).rename_columns(list(fields)))
         pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header))
         header = False
         yield sink.getvalue()
