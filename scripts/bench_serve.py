@@ -75,7 +75,14 @@ def base_store(work: Path, given: Path | None) -> Path:
 
 
 def replicate(base: Path, big: Path, events: int) -> dict:
-    """Copy the base store and replicate its rows inside DuckDB until it holds at least ``events`` events."""
+    """Copy the base store and replicate its rows inside DuckDB until it holds at least ``events`` events.
+    A store built by an earlier run is reused as it is (delete it, or pass --rebuild, to build it again)."""
+    if big.exists():
+        con = duckdb.connect(str(big), read_only=True)
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+        con.close()
+        if counts["events"] >= events:
+            return {"reused": True, "counts": counts, "bytes": big.stat().st_size}
     shutil.copyfile(base, big)
     started = time.perf_counter()
     con = duckdb.connect(str(big))
