@@ -278,3 +278,41 @@ def test_an_ingest_runs_while_the_server_answers(serve_db, tmp_path, shared):
         assert status["counts"]["articles"] == before["counts"]["articles"] + len(added)
         assert added and {r["doc_id"] for r in added} <= new_docs
         assert client.get("/api/articles", params={"since": status["run_id"]}).json()["count"] == 0
+
+
+def test_a_download_cut_before_its_first_byte_releases_the_snapshot(live):
+    """A client that asks for a download and hangs up before reading anything must not keep the snapshot
+    leased (a leased snapshot is never deleted once the server has moved to a newer one)."""
+    snapshots = live.server.config.app.state.snapshots
+    for fmt in ("csv", "ndjson", "parquet"):
+        # the handler waits for the snapshot's lock until the client is surely gone: the server learns of
+        # the hang-up before the response starts, as it does when a client gives up on a slow request
+        with snapshots._lock:
+            with socket.create_connection(("127.0.0.1", live.port)) as sock:
+                sock.sendall(f"GET /api/events/download?format={fmt} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+            time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while snapshots.leases():
+        assert time.monotonic() < deadline, f"{snapshots.leases()} lease(s) still held by cut downloads"
+        time.sleep(0.05)
+
+
+def test_the_narrow_table_and_the_weekly_cube_answer_as_the_view_does(api):
+    """Filters the narrow table or the weekly cube can answer give the same pages, counts, facets and
+    timelines as the view itself. `since=0` keeps every row, but only the view can apply it, so it forces
+    the slow path."""
+    facets = ["type", "status", "country", "outlet", "plover", "lean"]
+    top = {k: v[0]["value"] for k, v in api.get("/api/events", params={"limit": 1, "facet": facets}).json()["facets"].items()}
+    assert api.get("/api/events", params={"since": 0}).json()["count"] == api.get("/api/events").json()["count"]
+    cases = [{}, {"type": top["type"]}, {"country": top["country"], "status": top["status"]},
+             {"outlet": top["outlet"], "from": "2019-01-07", "to": "2019-02-24"},  # whole weeks: the cube
+             {"country": top["country"], "from": "2019-01-09", "to": "2019-02-20"},  # not: the narrow table
+             {"lean": top["lean"], "plover": top["plover"]}, {"type": "NO_SUCH_TYPE"}, {"country": "XXX"}]
+    requests = [("/api/events", {"limit": 20, "facet": facets, "order": "desc"}), ("/api/events", {"limit": 7}),
+                ("/api/timeline", {"interval": "week"}), ("/api/timeline", {"interval": "month"})]
+    for params in cases:
+        for path, extra in requests:
+            fast = api.get(path, params={**params, **extra}).raise_for_status().json()
+            slow = api.get(path, params={**params, **extra, "since": 0}).raise_for_status().json()
+            assert fast == slow, (path, params)
+    assert api.get("/api/events", params=cases[3]).json()["count"] > 0

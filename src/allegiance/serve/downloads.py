@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from fastapi.responses import Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from allegiance.outputs.export import flatten_nested
 
@@ -38,13 +39,15 @@ def _csv(batches: Iterable[pa.RecordBatch], fields: tuple[str, ...]) -> Iterator
         yield (",".join(f'"{f}"' for f in fields) + "\n").encode("utf-8")
 
 
-def response(batches: Iterator[pa.RecordBatch], fields: tuple[str, ...], fmt: str, name: str) -> Response:
+def response(batches: Iterator[pa.RecordBatch], fields: tuple[str, ...], fmt: str, name: str,
+             background: BackgroundTask | None = None) -> Response:
+    """``background`` runs once the response is sent or the client has gone."""
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "parquet":
         batches = list(batches)
         table = (pa.Table.from_batches(batches) if batches else pa.table({f: pa.array([], pa.string()) for f in fields}))
         sink = io.BytesIO()
         pq.write_table(table.rename_columns(list(fields)), sink)
-        return Response(sink.getvalue(), media_type=MEDIA[fmt], headers=disposition)
+        return Response(sink.getvalue(), media_type=MEDIA[fmt], headers=disposition, background=background)
     body = _ndjson(batches, fields) if fmt == "ndjson" else _csv(batches, fields)
-    return StreamingResponse(body, media_type=MEDIA[fmt], headers=disposition)
+    return StreamingResponse(body, media_type=MEDIA[fmt], headers=disposition, background=background)

@@ -181,6 +181,11 @@ class Snapshots:
                 if generation.retired and generation.users == 0:
                     generation.discard()
 
+    def leases(self) -> int:
+        """How many requests hold the current snapshot."""
+        current = self._current
+        return 0 if current is None else current.users
+
     def status(self) -> dict:
         current = self._current
         return {
