@@ -238,7 +238,7 @@ def test_timeline_change_and_network(api):
         by_period[r["period"]] = by_period.get(r["period"], 0) + r["share"]
     assert all(abs(s - 1) < 0.01 for s in by_period.values())
     change = api.get("/api/change", params={"week": "2019-01-28"}).json()
-    assert change["week"] == "2019-01-28" and change["rows"]
+    assert change["week"] == "2019-01-28" and change["rises"]
     net = api.get("/api/network", params={"date": "2019-03-01"}).json()
     assert any(n["role"] == "contender" for n in net["nodes"]) and net["edges"]
     root = ET.fromstring(api.get("/api/network", params={"date": "2019-03-01", "format": "gexf"}).content)
@@ -316,3 +316,21 @@ def test_the_narrow_table_and_the_weekly_cube_answer_as_the_view_does(api):
             slow = api.get(path, params={**params, **extra, "since": 0}).raise_for_status().json()
             assert fast == slow, (path, params)
     assert api.get("/api/events", params=cases[3]).json()["count"] > 0
+
+
+def test_change_puts_rises_first_and_falls_apart(api):
+    """The week against its baseline as an analyst reads it: what rose, largest rise first; what fell, on
+    its own, largest drop first; nothing that did not move; and the actors new this week."""
+    weeks = sorted({r["period"] for r in api.get("/api/timeline", params={"interval": "week"}).json()["rows"]})
+    seen = {"rises": 0, "falls": 0, "new": 0}
+    for week in weeks:
+        change = api.get("/api/change", params={"week": week}).raise_for_status().json()
+        rises, falls = change["rises"], change["falls"]
+        assert all(r["change"] > 0 and r["change"] == round(r["count"] - r["baseline"], 2) for r in rises)
+        assert all(r["change"] < 0 and r["change"] == round(r["count"] - r["baseline"], 2) for r in falls)
+        assert [r["change"] for r in rises] == sorted((r["change"] for r in rises), reverse=True)
+        assert [r["change"] for r in falls] == sorted(r["change"] for r in falls)
+        seen["rises"] += len(rises)
+        seen["falls"] += len(falls)
+        seen["new"] += len(change["new_actors"])
+    assert all(seen.values()), seen

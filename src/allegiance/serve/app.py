@@ -67,6 +67,28 @@ class Timeline(BaseModel):
     rows: list[TimelineRow]
 
 
+class ChangeRow(BaseModel):
+    country: str | None
+    type: str
+    count: int
+    baseline: float
+    change: float
+
+
+class NewActor(BaseModel):
+    actor_id: str
+    actor: str | None
+    count: int
+
+
+class Change(BaseModel):
+    week: str | None
+    baseline_weeks: int
+    rises: list[ChangeRow]
+    falls: list[ChangeRow]
+    new_actors: list[NewActor]
+
+
 class Status(BaseModel):
     version: str
     database: str
@@ -131,19 +153,23 @@ def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | N
         return Response(f'{{"interval": "{interval}", "rows": {aq.timeline(con, events, f, interval)}}}',
                         media_type="application/json")
 
-    @app.get("/api/change", tags=["events"], responses=_NOT_READY)
+    @app.get("/api/change", tags=["events"], response_model=Change, responses=_NOT_READY)
     def change(con: Con, f: EventFilters,
                week: Annotated[dt.date | None, Query(description="any day of the week; the latest by default")] = None
                ) -> dict:
-        """This week against the mean of the 4 weeks before, per country and type, and the actors first seen
-        this week."""
+        """This week against the mean of the 4 weeks before, per country and type: the rises, largest first,
+        and apart from them the falls, largest first (a country and type seen in neither is in neither);
+        and the actors first seen this week."""
         day = week or aq.latest_week(con, events, f)
         if day is None:
-            return {"week": None, "baseline_weeks": aq.BASELINE_WEEKS, "rows": [], "new_actors": []}
+            return {"week": None, "baseline_weeks": aq.BASELINE_WEEKS, "rises": [], "falls": [], "new_actors": []}
         monday = day - dt.timedelta(days=day.weekday())
-        rows = [{"country": c, "type": t, "count": n, "baseline": b} for c, t, n, b in aq.change(con, events, f, monday)]
+        rows = [{"country": c, "type": t, "count": n, "baseline": b, "change": round(n - b, 2)}
+                for c, t, n, b in aq.change(con, events, f, monday)]
         new = [{"actor_id": i, "actor": a, "count": n} for i, a, n in aq.new_actors(con, events, f, monday)]
-        return {"week": monday.isoformat(), "baseline_weeks": aq.BASELINE_WEEKS, "rows": rows, "new_actors": new}
+        return {"week": monday.isoformat(), "baseline_weeks": aq.BASELINE_WEEKS,
+                "rises": [r for r in rows if r["change"] > 0],
+                "falls": [r for r in reversed(rows) if r["change"] < 0], "new_actors": new}
 
     @functools.lru_cache(maxsize=64)
     def network_at(generation: Generation, at: dt.date | None) -> dict:
