@@ -20,15 +20,28 @@ import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
-from pydantic import BaseModel
 
 from allegiance import __version__
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.serve import downloads
 from allegiance.serve.network import gexf, network
-from allegiance.serve.params import DEFAULT_PAGE, MAX_PAGE, decode_key, encode_key, filters_dependency
-from allegiance.serve.snapshot import FIELDS, WATCH_INTERVAL, Generation, NotReady, Snapshots, reader
+from allegiance.serve.params import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    decode_key,
+    encode_key,
+    filters_dependency,
+)
+from allegiance.serve.snapshot import (
+    FIELDS,
+    WATCH_INTERVAL,
+    Generation,
+    NotReady,
+    Snapshots,
+    reader,
+)
 from allegiance.store import api_queries as aq
 from allegiance.store.api_views import VIEWS, View
 
@@ -42,7 +55,7 @@ class FacetValue(BaseModel):
 
 class Page(BaseModel):
     resource: str
-    count: int
+    count: int = Field(description="the exact number of rows under the filters (all pages), never an estimate")
     rows: list[dict[str, Any]]
     next: str | None
     facets: dict[str, list[FacetValue]]
@@ -118,7 +131,8 @@ def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | N
         return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "2"})
 
     def lease(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-        with request.app.state.snapshots.lease() as (con, _):
+        with request.app.state.snapshots.lease() as (con, generation):
+            request.state.generation = generation  # for what is known of the snapshot as a whole (run_id)
             yield con
 
     Con = Annotated[duckdb.DuckDBPyConnection, Depends(lease)]
@@ -136,7 +150,7 @@ def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | N
         counts = {name: con.execute(f"SELECT count(*) FROM {v.table}").fetchall()[0][0] for name, v in VIEWS.items()}
         days = con.execute("SELECT strftime(min(_day), '%Y-%m-%d'), strftime(max(_day), '%Y-%m-%d') FROM api_events "
                            "WHERE _original").fetchall()[0]
-        return {"version": __version__, **request.app.state.snapshots.status(), "run_id": aq.latest_run(con), "counts": counts,
+        return {"version": __version__, **request.app.state.snapshots.status(), "run_id": request.state.generation.run_id, "counts": counts,
                 "days": list(days)}
 
     for view in VIEWS.values():
@@ -217,21 +231,21 @@ def _resource_routes(app: FastAPI, view: View, Con) -> None:
         return rows
 
     if FacetName is not None:
-        def listing(con: Con, f: Filters,
+        def listing(con: Con, request: Request, f: Filters,
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                     cursor: Annotated[str | None, Query(max_length=2000, pattern="^[A-Za-z0-9_-]+$",
                                                                     description="`next` of the previous page")] = None,
                     order: Literal["asc", "desc"] = "asc",
                     facet: Annotated[list[FacetName], Query(max_length=20, description="fields to count")] = [],  # noqa: B006
                     ) -> dict:
-            return _page(con, view, fields, f, limit, cursor, order, [x.value for x in facet], rows_out)
+            return _page(con, request, view, fields, f, limit, cursor, order, [x.value for x in facet], rows_out)
     else:
-        def listing(con: Con, f: Filters,
+        def listing(con: Con, request: Request, f: Filters,
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                     cursor: Annotated[str | None, Query(max_length=2000, pattern="^[A-Za-z0-9_-]+$",
                                                                     description="`next` of the previous page")] = None,
                     order: Literal["asc", "desc"] = "asc") -> dict:
-            return _page(con, view, fields, f, limit, cursor, order, [], rows_out)
+            return _page(con, request, view, fields, f, limit, cursor, order, [], rows_out)
 
     app.get(f"/api/{name}", response_model=Page, tags=[name], name=f"list {name}", responses={**_BAD_ID, **_NOT_READY},
             summary=f"{name}: a filtered page",
@@ -284,11 +298,11 @@ def _once(action):
     return run
 
 
-def _page(con, view, fields, f, limit, cursor, order, facet_names, rows_out) -> dict:
+def _page(con, request, view, fields, f, limit, cursor, order, facet_names, rows_out) -> dict:
     after = decode_key(cursor) if cursor else None
     rows, last = aq.page(con, view, fields, f, limit, after, order == "desc")
     return {"resource": view.name, "count": aq.count(con, view, f), "rows": rows_out(rows),
             "next": encode_key(last) if last else None, "facets": {k: [{"value": v, "count": n} for v, n in values]
                        for k, values in aq.facets(con, view, f, facet_names).items()},
-            "run_id": aq.latest_run(con)}
+            "run_id": request.state.generation.run_id}
 

@@ -31,6 +31,7 @@ import allegiance.extraction.events  # noqa: F401 - before the framing analysis:
 from allegiance.actors.kb import KnowledgeBase, load_kb
 from allegiance.outputs.export import EXPORTS
 from allegiance.store import MEMORY_LIMIT, Store, StoreError
+from allegiance.store.api_queries import latest_run
 from allegiance.store.api_views import PY_LAYOUTS, build_views
 from allegiance.store.queries import Queries
 
@@ -90,11 +91,14 @@ class Generation:
     path: Path
     taken_at: float
     con: duckdb.DuckDBPyConnection = field(init=False)
+    #: the latest ingest run in the snapshot, which every page reports (for ``since``)
+    run_id: int | None = field(init=False, default=None)
     users: int = 0
     retired: bool = False
 
     def __post_init__(self):
         self.con = duckdb.connect(str(self.path), read_only=True, config={"memory_limit": MEMORY_LIMIT})
+        self.run_id = latest_run(self.con)
 
     def discard(self) -> None:
         self.con.close()

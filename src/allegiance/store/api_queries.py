@@ -42,25 +42,29 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-#: Where a query reads its rows: the view itself, its narrow table, or its weekly cube (``api_views.py``).
-WIDE, NARROW, CUBE = "wide", "narrow", "cube"
+#: Where a query reads its rows: the view itself, its narrow table, its weekly cube, or its totals
+#: (``api_views.py``).
+WIDE, NARROW, CUBE, TOTALS = "wide", "narrow", "cube", "totals"
 
 
-def source(view: View, f: Filters, weekly: bool = False) -> str:
+def source(view: View, f: Filters, counts: bool = False) -> str:
     """The cheapest table that can answer under these filters: the narrow table when every filter is a
-    coded one, the country or the dates; the cube, for a count by week or overall, when besides the dates
-    (if any) are whole weeks, Monday to Sunday."""
+    coded one, the country or the dates; for counts (``counts``), the totals when there are no dates, the
+    weekly cube when the dates are whole weeks, Monday to Sunday."""
     if not view.coded or f.actor or f.q or f.since is not None or not all(
             name in view.coded for name in (*f.fields, *(n for n in ("outlet", "lean") if getattr(f, n)))):
         return WIDE
-    if weekly and (f.date_from is None or f.date_from.weekday() == 0) and (
+    if counts and f.date_from is None and f.date_to is None:
+        return TOTALS
+    if counts and (f.date_from is None or f.date_from.weekday() == 0) and (
             f.date_to is None or f.date_to.weekday() == 6):
         return CUBE
     return NARROW
 
 
 def table(view: View, on: str) -> str:
-    return {WIDE: view.table, NARROW: f"{view.table}_rows", CUBE: f"{view.table}_weekly"}[on]
+    return {WIDE: view.table, NARROW: f"{view.table}_rows", CUBE: f"{view.table}_weekly",
+            TOTALS: f"{view.table}_totals"}[on]
 
 
 def where(view: View, f: Filters, on: str = WIDE) -> tuple[str, list]:
@@ -136,9 +140,9 @@ def page(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], f:
 
 
 def count(con: duckdb.DuckDBPyConnection, view: View, f: Filters) -> int:
-    on = source(view, f, weekly=True)
+    on = source(view, f, counts=True)
     cond, params = where(view, f, on)
-    counted = "sum(n)" if on == CUBE else "count(*)"
+    counted = "count(*)" if on in (WIDE, NARROW) else "sum(n)"
     return int(con.execute(f"SELECT coalesce({counted}, 0) FROM {table(view, on)} WHERE {cond}", params).fetchall()[0][0])
 
 
@@ -147,7 +151,7 @@ def facets(con: duckdb.DuckDBPyConnection, view: View, f: Filters, names: list[s
     and the country in one GROUPING SETS pass (over the cube when it can answer), the others in one
     more scan."""
     out: dict[str, list[tuple]] = {name: [] for name in names}
-    on = source(view, f, weekly=True)
+    on = source(view, f, counts=True)
     grouped = [n for n in names if n in view.coded or n == "country"] if on != WIDE else []
     rest = [n for n in names if n not in grouped]
     rows = []
@@ -163,7 +167,7 @@ def facets(con: duckdb.DuckDBPyConnection, view: View, f: Filters, names: list[s
 
 def _grouped_facets(con, view: View, f: Filters, names: list[str], on: str) -> list[tuple]:
     cond, params = where(view, f, on)
-    counted = "sum(n)" if on == CUBE else "count(*)"
+    counted = "count(*)" if on in (WIDE, NARROW) else "sum(n)"
     columns = ["_cset" if n == "country" else f"_k_{n}" for n in names]
     full = (1 << len(columns)) - 1
     parts = []
@@ -210,7 +214,8 @@ def timeline(con: duckdb.DuckDBPyConnection, view: View, f: Filters, interval: s
     over the events in original articles with a known day. By week from the cube when it can answer."""
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {INTERVALS}")
-    on = source(view, f, weekly=interval == "week")
+    on = source(view, f, counts=interval == "week")
+    on = CUBE if on == TOTALS else on  # by week
     cond, params = where(view, f, on)
     if on == CUBE:
         counted, known = "sum(n)", "_week IS NOT NULL"
