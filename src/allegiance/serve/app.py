@@ -301,8 +301,8 @@ def _once(action):
 def _page(con, request, view, fields, f, limit, cursor, order, facet_names, rows_out) -> dict:
     after = decode_key(cursor) if cursor else None
     rows, last = aq.page(con, view, fields, f, limit, after, order == "desc")
-    return {"resource": view.name, "count": aq.count(con, view, f), "rows": rows_out(rows),
-            "next": encode_key(last) if last else None, "facets": {k: [{"value": v, "count": n} for v, n in values]
-                       for k, values in aq.facets(con, view, f, facet_names).items()},
+    total, facets = aq.count_and_facets(con, view, f, facet_names)
+    return {"resource": view.name, "count": total, "rows": rows_out(rows),
+            "next": encode_key(last) if last else None,
+            "facets": {k: [{"value": v, "count": n} for v, n in values] for k, values in facets.items()},
             "run_id": request.state.generation.run_id}
-

@@ -5,6 +5,7 @@ into the SQL text come from the views' own definitions, never from a request."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -128,67 +129,68 @@ def page(con: duckdb.DuckDBPyConnection, view: View, fields: tuple[str, ...], f:
         rows = _dicts(con.execute(
             f"SELECT {_select(fields)}, _key FROM {view.table} WHERE {cond} ORDER BY _key {order} LIMIT ?",
             [*params, limit + 1]))
-    else:
-        found = [r[0] for r in con.execute(
-            f"SELECT _row FROM {table(view, on)} WHERE {cond} ORDER BY _seq {order} LIMIT ?",
-            [*params, limit + 1]).fetchall()]
-        rows = _dicts(con.execute(f"SELECT rowid AS _row, {_select(fields)}, _key FROM {view.table} "
-                                  f"WHERE rowid = ANY(?)", [found])) if found else []
-        place = {row: i for i, row in enumerate(found)}
-        rows.sort(key=lambda r: place[r.pop("_row")])
-    return rows[:limit], (rows[limit - 1]["_key"] if len(rows) > limit else None)
+        return rows[:limit], (rows[limit - 1]["_key"] if len(rows) > limit else None)
+    found = con.execute(f"SELECT _row, _key FROM {table(view, on)} WHERE {cond} ORDER BY _seq {order} LIMIT ?",
+                        [*params, limit + 1]).fetchall()
+    after_last = found[limit - 1][1] if len(found) > limit else None
+    wanted = [row for row, _ in found[:limit]]
+    if not wanted:
+        return [], None
+    # one row (a page of facets asks for one) is a point lookup; several, one scan of the row ids
+    match = "rowid = ?" if len(wanted) == 1 else "rowid = ANY(?)"
+    rows = _dicts(con.execute(f"SELECT rowid AS _row, {_select(fields)}, _key FROM {view.table} WHERE {match}",
+                              [wanted[0] if len(wanted) == 1 else wanted]))
+    place = {row: i for i, row in enumerate(wanted)}
+    rows.sort(key=lambda r: place[r.pop("_row")])
+    return rows, after_last
 
 
-def count(con: duckdb.DuckDBPyConnection, view: View, f: Filters) -> int:
-    on = source(view, f, counts=True)
-    cond, params = where(view, f, on)
-    counted = "count(*)" if on in (WIDE, NARROW) else "sum(n)"
-    return int(con.execute(f"SELECT coalesce({counted}, 0) FROM {table(view, on)} WHERE {cond}", params).fetchall()[0][0])
-
-
-def facets(con: duckdb.DuckDBPyConnection, view: View, f: Filters, names: list[str]) -> dict[str, list[tuple]]:
-    """facet -> [(value, count)], the FACET_TOP most frequent values under the filters. The coded facets
-    and the country in one GROUPING SETS pass (over the cube when it can answer), the others in one
-    more scan."""
-    out: dict[str, list[tuple]] = {name: [] for name in names}
+def count_and_facets(con: duckdb.DuckDBPyConnection, view: View, f: Filters,
+                     names: list[str] = ()) -> tuple[int, dict[str, list[tuple]]]:
+    """The number of rows under the filters, and facet -> [(value, count)], the FACET_TOP most frequent
+    values. The count and the coded facets and the country come from one GROUPING SETS pass over the
+    cheapest table that can answer; other facets need one more scan of the view."""
     on = source(view, f, counts=True)
     grouped = [n for n in names if n in view.coded or n == "country"] if on != WIDE else []
+    total, rows = _grouped(con, view, f, grouped, on)
     rest = [n for n in names if n not in grouped]
-    rows = []
-    if grouped:
-        rows += _grouped_facets(con, view, f, grouped, on)
     if rest:
         rows += _scanned_facets(con, view, f, rest)
+    out: dict[str, list[tuple]] = {name: [] for name in names}
     for facet, value, n in sorted(rows, key=lambda r: (r[0], -r[2], r[1] is None, r[1] or "")):
         if len(out[facet]) < FACET_TOP:
             out[facet].append((value, int(n)))
-    return out
+    return total, out
 
 
-def _grouped_facets(con, view: View, f: Filters, names: list[str], on: str) -> list[tuple]:
+def _grouped(con, view: View, f: Filters, names: list[str], on: str) -> tuple[int, list[tuple]]:
+    """(the count, [(facet, value, count)] of every value of the ``names`` facets), in one query whose
+    grouping sets are each facet's column alone, and no column (the count)."""
     cond, params = where(view, f, on)
     counted = "count(*)" if on in (WIDE, NARROW) else "sum(n)"
     columns = ["_cset" if n == "country" else f"_k_{n}" for n in names]
+    sets = ", ".join([*(f"({c})" for c in columns), "()"])
+    grouping = f"grouping({', '.join(columns)})" if columns else "0"
+    countries = f"LEFT JOIN {view.table}_csets s ON s.cset = g._cset" if "country" in names else ""
+    found = con.execute(
+        f"SELECT g.*{', s.countries' if countries else ''} FROM ("
+        f"SELECT {''.join(c + ', ' for c in columns)}{grouping} AS gid, {counted} AS n FROM {table(view, on)} "
+        f"WHERE {cond} GROUP BY GROUPING SETS ({sets})) g {countries}", params).fetchall()
     full = (1 << len(columns)) - 1
-    parts = []
-    for i, (name, column) in enumerate(zip(names, columns)):
-        gid = full ^ (1 << (len(columns) - 1 - i))  # grouped by this column alone
+    total, sums = 0, Counter()
+    for row in found:
+        gid, n = row[len(columns)], int(row[len(columns) + 1] or 0)
+        if gid == full:
+            total = n
+            continue
+        i = len(columns) - 1 - (full ^ gid).bit_length() + 1  # the one column grouped by
+        name, value = names[i], row[i]
         if name == "country":
-            parts.append(f"SELECT 'country' AS facet, unnest(s.countries) AS value, g.n FROM g "
-                         f"JOIN {view.table}_csets s ON s.cset = g._cset WHERE g.gid = {gid}")
-        else:  # a facet over a list (lean) never counted the rows without a value
-            listed = f" AND {column} IS NOT NULL" if view.facets[name].startswith("_") else ""
-            parts.append(f"SELECT '{name}' AS facet, CAST({column} AS VARCHAR) AS value, n FROM g "
-                         f"WHERE gid = {gid}{listed}")
-    return con.execute(
-        f"""
-        WITH g AS MATERIALIZED (
-            SELECT {", ".join(columns)}, grouping({", ".join(columns)}) AS gid, {counted} AS n FROM {table(view, on)}
-            WHERE {cond} GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in columns)})),
-        v AS ({" UNION ALL ".join(parts)})
-        SELECT facet, value, sum(n) AS n FROM v GROUP BY facet, value
-        QUALIFY row_number() OVER (PARTITION BY facet ORDER BY sum(n) DESC, value NULLS LAST) <= ?
-        """, [*params, FACET_TOP]).fetchall()
+            for country in row[-1] or ():
+                sums[(name, country)] += n
+        elif value is not None or not view.facets[name].startswith("_"):  # a list facet (lean) skips no value
+            sums[(name, value)] += n
+    return total, [(name, value, n) for (name, value), n in sums.items()]
 
 
 def _scanned_facets(con, view: View, f: Filters, names: list[str]) -> list[tuple]:
