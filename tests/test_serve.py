@@ -290,7 +290,7 @@ def test_a_download_cut_before_its_first_byte_releases_the_snapshot(live):
         with snapshots._lock:
             with socket.create_connection(("127.0.0.1", live.port)) as sock:
                 sock.sendall(f"GET /api/events/download?format={fmt} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
-            time.sleep(0.5)
+            time.sleep(0.2)
     deadline = time.monotonic() + 10
     while snapshots.leases():
         assert time.monotonic() < deadline, f"{snapshots.leases()} lease(s) still held by cut downloads"
