@@ -13,6 +13,11 @@ the server's startup (snapshot and views) time; its peak memory (VmHWM, which in
 and its resident memory after the load.
 
     python scripts/bench_serve.py [--events 1000000] [--requests 300] [--clients 4] [--json out.json]
+                                  [--baseline-src OTHER_TREE/src]
+
+With --baseline-src, the server of another source tree is measured first on the same store, and the
+figures are reported side by side (the machine's load changes less within one run than between runs).
+Every request is a new random draw of filters and the server caches no answer: these are cold latencies.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import shutil
 import socket
@@ -75,7 +81,14 @@ def base_store(work: Path, given: Path | None) -> Path:
 
 
 def replicate(base: Path, big: Path, events: int) -> dict:
-    """Copy the base store and replicate its rows inside DuckDB until it holds at least ``events`` events."""
+    """Copy the base store and replicate its rows inside DuckDB until it holds at least ``events`` events.
+    A store built by an earlier run is reused as it is (delete it, or pass --rebuild, to build it again)."""
+    if big.exists():
+        con = duckdb.connect(str(big), read_only=True)
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+        con.close()
+        if counts["events"] >= events:
+            return {"reused": True, "counts": counts, "bytes": big.stat().st_size}
     shutil.copyfile(base, big)
     started = time.perf_counter()
     con = duckdb.connect(str(big))
@@ -160,28 +173,15 @@ def load(url: str, requests: int, clients: int, seed: int) -> dict:
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=300, help="requests per kind")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
-    parser.add_argument("--base", type=Path, help="a store to replicate (default: built from the Venezuela articles)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/allegiance-bench-serve"))
-    parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
-    args.work.mkdir(parents=True, exist_ok=True)
-    big = args.work / f"serve-{args.events}.duckdb"
-    report: dict = {"events": args.events}
-    print(f"replicating real extractions to {args.events:,} events in {big} ...", flush=True)
-    report["store"] = replicate(base_store(args.work, args.base), big, args.events)
-    print(json.dumps(report["store"]), flush=True)
-
+def serve_and_load(big: Path, args, env: dict) -> dict:
+    """Start `allegiance serve` on the store (with ``env`` added to the environment), wait until it answers,
+    run the load test, and stop it: its startup time, latencies and memory."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    server = subprocess.Popen([str(BIN), "serve", "--db", str(big), "--port", str(port)],
+    server = subprocess.Popen([str(BIN), "serve", "--db", str(big), "--port", str(port)], env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    out: dict = {}
     try:
         with httpx.Client(base_url=url, timeout=5) as client:
             while True:
@@ -193,21 +193,56 @@ def main() -> None:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.5)
-        report["startup_seconds"] = round(time.perf_counter() - started, 1)
-        print(f"server ready in {report['startup_seconds']} s; load test ...", flush=True)
-        report["load"] = load(url, args.requests, args.clients, args.seed)
-        report["clients"] = args.clients
-        report["server_memory_mb"] = memory(server.pid)
+        out["startup_seconds"] = round(time.perf_counter() - started, 1)
+        print(f"server ready in {out['startup_seconds']} s; load test ...", flush=True)
+        out["load"] = load(url, args.requests, args.clients, args.seed)
+        out["server_memory_mb"] = memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=300, help="requests per kind")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
+    parser.add_argument("--base", type=Path, help="a store to replicate (default: built from the Venezuela articles)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/allegiance-bench-serve"))
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--baseline-src", type=Path,
+                        help="a source tree (its src/ folder) to measure first, on the same store, in the same run: "
+                             "e.g. `git worktree add /tmp/base main` then /tmp/base/src")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    big = args.work / f"serve-{args.events}.duckdb"
+    report: dict = {"events": args.events}
+    print(f"replicating real extractions to {args.events:,} events in {big} ...", flush=True)
+    report["store"] = replicate(base_store(args.work, args.base), big, args.events)
+    print(json.dumps(report["store"]), flush=True)
+
+    report["clients"] = args.clients
+    report["load_average_before"] = os.getloadavg()
+    if args.baseline_src:
+        print(f"the baseline: the server from {args.baseline_src} ...", flush=True)
+        report["baseline"] = serve_and_load(big, args, {"PYTHONPATH": str(args.baseline_src)})
+    print("this tree's server ...", flush=True)
+    report.update(serve_and_load(big, args, {}))
+    report["load_average_after"] = os.getloadavg()
     print(json.dumps(report, indent=2))
     print(f"\n{'request':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < {TARGET_MS} ms")
     for name, r in report["load"].items():
         verdict = "ok" if r["p95_ms"] < TARGET_MS else "MISSED"
-        print(f"{name:24} {r['p50_ms']:8} {r['p95_ms']:8} {r['max_ms']:8}  {verdict}")
-    mem = report["server_memory_mb"]
-    print(f"server memory: peak {mem['VmHWM']} MB (building the views included), resident after the load {mem['VmRSS']} MB")
+        before = report.get("baseline", {}).get("load", {}).get(name)
+        ratio = f"  baseline p95 {before['p95_ms']} ms, x{before['p95_ms'] / r['p95_ms']:.1f} faster" if before else ""
+        print(f"{name:24} {r['p50_ms']:8} {r['p95_ms']:8} {r['max_ms']:8}  {verdict}{ratio}")
+    for label, run in (("baseline", report.get("baseline")), ("this tree", report)):
+        if run:
+            mem = run["server_memory_mb"]
+            print(f"{label}: startup {run['startup_seconds']} s, server memory peak {mem['VmHWM']} MB (building the "
+                  f"views included), resident after the load {mem['VmRSS']} MB")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

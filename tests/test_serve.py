@@ -238,7 +238,7 @@ def test_timeline_change_and_network(api):
         by_period[r["period"]] = by_period.get(r["period"], 0) + r["share"]
     assert all(abs(s - 1) < 0.01 for s in by_period.values())
     change = api.get("/api/change", params={"week": "2019-01-28"}).json()
-    assert change["week"] == "2019-01-28" and change["rows"]
+    assert change["week"] == "2019-01-28" and change["rises"]
     net = api.get("/api/network", params={"date": "2019-03-01"}).json()
     assert any(n["role"] == "contender" for n in net["nodes"]) and net["edges"]
     root = ET.fromstring(api.get("/api/network", params={"date": "2019-03-01", "format": "gexf"}).content)
@@ -278,3 +278,59 @@ def test_an_ingest_runs_while_the_server_answers(serve_db, tmp_path, shared):
         assert status["counts"]["articles"] == before["counts"]["articles"] + len(added)
         assert added and {r["doc_id"] for r in added} <= new_docs
         assert client.get("/api/articles", params={"since": status["run_id"]}).json()["count"] == 0
+
+
+def test_a_download_cut_before_its_first_byte_releases_the_snapshot(live):
+    """A client that asks for a download and hangs up before reading anything must not keep the snapshot
+    leased (a leased snapshot is never deleted once the server has moved to a newer one)."""
+    snapshots = live.server.config.app.state.snapshots
+    for fmt in ("csv", "ndjson", "parquet"):
+        # the handler waits for the snapshot's lock until the client is surely gone: the server learns of
+        # the hang-up before the response starts, as it does when a client gives up on a slow request
+        with snapshots._lock:
+            with socket.create_connection(("127.0.0.1", live.port)) as sock:
+                sock.sendall(f"GET /api/events/download?format={fmt} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+            time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while snapshots.leases():
+        assert time.monotonic() < deadline, f"{snapshots.leases()} lease(s) still held by cut downloads"
+        time.sleep(0.05)
+
+
+def test_the_narrow_table_and_the_weekly_cube_answer_as_the_view_does(api):
+    """Filters the narrow table or the weekly cube can answer give the same pages, counts, facets and
+    timelines as the view itself. `since=0` keeps every row, but only the view can apply it, so it forces
+    the slow path."""
+    facets = ["type", "status", "country", "outlet", "plover", "lean"]
+    top = {k: v[0]["value"] for k, v in api.get("/api/events", params={"limit": 1, "facet": facets}).json()["facets"].items()}
+    assert api.get("/api/events", params={"since": 0}).json()["count"] == api.get("/api/events").json()["count"]
+    cases = [{}, {"type": top["type"]}, {"country": top["country"], "status": top["status"]},
+             {"outlet": top["outlet"], "from": "2019-01-07", "to": "2019-02-24"},  # whole weeks: the cube
+             {"country": top["country"], "from": "2019-01-09", "to": "2019-02-20"},  # not: the narrow table
+             {"lean": top["lean"], "plover": top["plover"]}, {"type": "NO_SUCH_TYPE"}, {"country": "XXX"}]
+    requests = [("/api/events", {"limit": 20, "facet": facets, "order": "desc"}), ("/api/events", {"limit": 7}),
+                ("/api/timeline", {"interval": "week"}), ("/api/timeline", {"interval": "month"})]
+    for params in cases:
+        for path, extra in requests:
+            fast = api.get(path, params={**params, **extra}).raise_for_status().json()
+            slow = api.get(path, params={**params, **extra, "since": 0}).raise_for_status().json()
+            assert fast == slow, (path, params)
+    assert api.get("/api/events", params=cases[3]).json()["count"] > 0
+
+
+def test_change_puts_rises_first_and_falls_apart(api):
+    """The week against its baseline as an analyst reads it: what rose, largest rise first; what fell, on
+    its own, largest drop first; nothing that did not move; and the actors new this week."""
+    weeks = sorted({r["period"] for r in api.get("/api/timeline", params={"interval": "week"}).json()["rows"]})
+    seen = {"rises": 0, "falls": 0, "new": 0}
+    for week in weeks:
+        change = api.get("/api/change", params={"week": week}).raise_for_status().json()
+        rises, falls = change["rises"], change["falls"]
+        assert all(r["change"] > 0 and r["change"] == round(r["count"] - r["baseline"], 2) for r in rises)
+        assert all(r["change"] < 0 and r["change"] == round(r["count"] - r["baseline"], 2) for r in falls)
+        assert [r["change"] for r in rises] == sorted((r["change"] for r in rises), reverse=True)
+        assert [r["change"] for r in falls] == sorted(r["change"] for r in falls)
+        seen["rises"] += len(rises)
+        seen["falls"] += len(falls)
+        seen["new"] += len(change["new_actors"])
+    assert all(seen.values()), seen

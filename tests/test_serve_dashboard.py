@@ -4,8 +4,10 @@ row with its sentence highlighted, fetches nothing beyond the server, and shows 
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlparse
 
+import httpx
 import pytest
 from test_report import CHROMIUM, FLAGS
 from test_serve import HOSTILE, LiveServer, serve_db  # noqa: F401 - the same store, built once
@@ -101,4 +103,28 @@ def test_hostile_article_text_is_shown_as_text(browser_page):
     assert HOSTILE["title"] in body.inner_text()
     assert page.locator("#evidence-body script, #evidence-body img, #evidence-body b").count() == 0
     assert page.title() == "Allegiance dashboard"
+    assert seen["errors"] == [] and seen["dialogs"] == []
+
+
+def test_change_shows_rises_and_toggles_to_falls(browser_page):
+    server, page, seen = browser_page
+    weeks = sorted({r["period"] for r in httpx.get(server.url + "/api/timeline").json()["rows"]})
+    changes = {w: httpx.get(server.url + "/api/change", params={"week": w}).json() for w in weeks}
+    week = next(w for w, c in changes.items() if c["rises"] and c["falls"] and c["new_actors"])
+    sunday = (dt.date.fromisoformat(week) + dt.timedelta(days=6)).isoformat()
+    page.goto(server.url + "/?to=" + sunday)
+    _ready(page)
+    assert page.locator("#change-week").inner_text() == f"week of {week}"
+    rises = page.locator("#change tbody tr.rise td:nth-child(5)").all_inner_texts()
+    assert rises and all(t.startswith("▲ +") for t in rises)
+    assert page.locator("#change tbody tr.fall").count() == 0
+    assert page.locator("#new-actors li").count() == min(20, len(changes[week]["new_actors"]))
+    page.check("input[name=direction][value=falls]")
+    _ready(page)
+    assert _query(page)["direction"] == "falls"
+    falls = page.locator("#change tbody tr.fall td:nth-child(5)").all_inner_texts()
+    assert len(falls) == min(25, len(changes[week]["falls"])) and all(t.startswith("▼ -") for t in falls)
+    page.reload()
+    _ready(page)
+    assert page.is_checked("input[name=direction][value=falls]") and page.locator("#change tbody tr.fall").count()
     assert seen["errors"] == [] and seen["dialogs"] == []

@@ -132,15 +132,17 @@ def export(store: Store, what: str, fmt: str = "jsonl", out: Path | None = None,
             raise ExportError("parquet needs an output file: use -o FILE")
         pq.write_table(table, out)
     else:
-        table = _flatten_nested(table)
+        table = flatten_nested(table)
         sink = pa.output_stream(str(out)) if out else pa.PythonFile(sys.stdout.buffer, mode="w")
         pacsv.write_csv(table, sink)
         sink.close() if out else sys.stdout.buffer.flush()
     return table.num_rows
 
 
-def _flatten_nested(table: pa.Table) -> pa.Table:
-    """CSV has no nested values: structs and lists become JSON text in their cell."""
+def flatten_nested(table: pa.Table) -> pa.Table:
+    """CSV has no nested values: structs and lists become JSON text in their cell. Public because every
+    CSV the project writes must read the same way: ``allegiance export`` and the API's downloads
+    (``serve/downloads.py``) both call it."""
     for i, f in enumerate(table.schema):
         if pa.types.is_struct(f.type) or pa.types.is_list(f.type):
             values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in table.column(i).to_pylist()]

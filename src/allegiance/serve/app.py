@@ -9,6 +9,7 @@ so an ingest can run while the server is up.
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from enum import Enum
@@ -19,14 +20,28 @@ import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
 from allegiance import __version__
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.serve import downloads
 from allegiance.serve.network import gexf, network
-from allegiance.serve.params import DEFAULT_PAGE, MAX_PAGE, decode_key, encode_key, filters_dependency
-from allegiance.serve.snapshot import FIELDS, WATCH_INTERVAL, Generation, NotReady, Snapshots, reader
+from allegiance.serve.params import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    decode_key,
+    encode_key,
+    filters_dependency,
+)
+from allegiance.serve.snapshot import (
+    FIELDS,
+    WATCH_INTERVAL,
+    Generation,
+    NotReady,
+    Snapshots,
+    reader,
+)
 from allegiance.store import api_queries as aq
 from allegiance.store.api_views import VIEWS, View
 
@@ -40,7 +55,7 @@ class FacetValue(BaseModel):
 
 class Page(BaseModel):
     resource: str
-    count: int
+    count: int = Field(description="the exact number of rows under the filters (all pages), never an estimate")
     rows: list[dict[str, Any]]
     next: str | None
     facets: dict[str, list[FacetValue]]
@@ -51,6 +66,40 @@ class Evidence(BaseModel):
     resource: str
     record: dict[str, Any]
     articles: list[dict[str, Any]]
+
+
+class TimelineRow(BaseModel):
+    period: str
+    type: str
+    count: int
+    share: float
+
+
+class Timeline(BaseModel):
+    interval: str
+    rows: list[TimelineRow]
+
+
+class ChangeRow(BaseModel):
+    country: str | None
+    type: str
+    count: int
+    baseline: float
+    change: float
+
+
+class NewActor(BaseModel):
+    actor_id: str
+    actor: str | None
+    count: int
+
+
+class Change(BaseModel):
+    week: str | None
+    baseline_weeks: int
+    rises: list[ChangeRow]
+    falls: list[ChangeRow]
+    new_actors: list[NewActor]
 
 
 class Status(BaseModel):
@@ -82,7 +131,8 @@ def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | N
         return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "2"})
 
     def lease(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-        with request.app.state.snapshots.lease() as (con, _):
+        with request.app.state.snapshots.lease() as (con, generation):
+            request.state.generation = generation  # for what is known of the snapshot as a whole (run_id)
             yield con
 
     Con = Annotated[duckdb.DuckDBPyConnection, Depends(lease)]
@@ -100,7 +150,7 @@ def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | N
         counts = {name: con.execute(f"SELECT count(*) FROM {v.table}").fetchall()[0][0] for name, v in VIEWS.items()}
         days = con.execute("SELECT strftime(min(_day), '%Y-%m-%d'), strftime(max(_day), '%Y-%m-%d') FROM api_events "
                            "WHERE _original").fetchall()[0]
-        return {"version": __version__, **request.app.state.snapshots.status(), "run_id": aq.latest_run(con), "counts": counts,
+        return {"version": __version__, **request.app.state.snapshots.status(), "run_id": request.state.generation.run_id, "counts": counts,
                 "days": list(days)}
 
     for view in VIEWS.values():
@@ -109,31 +159,31 @@ def create_app(db: str | Path, kb: KnowledgeBase | None = None, watch: float | N
     events = VIEWS["events"]
     EventFilters = Annotated[aq.Filters, Depends(filters_dependency(events))]
 
-    @app.get("/api/timeline", tags=["events"], responses=_NOT_READY)
-    def timeline(con: Con, f: EventFilters,
-                 interval: Literal["day", "week", "month"] = "week") -> dict:
+    @app.get("/api/timeline", tags=["events"], response_model=Timeline, responses=_NOT_READY)
+    def timeline(con: Con, f: EventFilters, interval: Literal["day", "week", "month"] = "week") -> Response:
         """Events per period and type (original articles, events with a known day), with each type's share
         of its period."""
-        rows = aq.timeline(con, events, f, interval)
-        totals: dict[str, int] = {}
-        for period, _, n in rows:
-            totals[period] = totals.get(period, 0) + n
-        return {"interval": interval, "rows": [{"period": p, "type": t, "count": n, "share": round(n / totals[p], 4)}
-                                               for p, t, n in rows]}
+        # the rows come as JSON text from DuckDB: building thousands of them in Python took most of the time
+        return Response(f'{{"interval": "{interval}", "rows": {aq.timeline(con, events, f, interval)}}}',
+                        media_type="application/json")
 
-    @app.get("/api/change", tags=["events"], responses=_NOT_READY)
+    @app.get("/api/change", tags=["events"], response_model=Change, responses=_NOT_READY)
     def change(con: Con, f: EventFilters,
                week: Annotated[dt.date | None, Query(description="any day of the week; the latest by default")] = None
                ) -> dict:
-        """This week against the mean of the 4 weeks before, per country and type, and the actors first seen
-        this week."""
+        """This week against the mean of the 4 weeks before, per country and type: the rises, largest first,
+        and apart from them the falls, largest first (a country and type seen in neither is in neither);
+        and the actors first seen this week."""
         day = week or aq.latest_week(con, events, f)
         if day is None:
-            return {"week": None, "baseline_weeks": aq.BASELINE_WEEKS, "rows": [], "new_actors": []}
+            return {"week": None, "baseline_weeks": aq.BASELINE_WEEKS, "rises": [], "falls": [], "new_actors": []}
         monday = day - dt.timedelta(days=day.weekday())
-        rows = [{"country": c, "type": t, "count": n, "baseline": b} for c, t, n, b in aq.change(con, events, f, monday)]
+        rows = [{"country": c, "type": t, "count": n, "baseline": b, "change": round(n - b, 2)}
+                for c, t, n, b in aq.change(con, events, f, monday)]
         new = [{"actor_id": i, "actor": a, "count": n} for i, a, n in aq.new_actors(con, events, f, monday)]
-        return {"week": monday.isoformat(), "baseline_weeks": aq.BASELINE_WEEKS, "rows": rows, "new_actors": new}
+        return {"week": monday.isoformat(), "baseline_weeks": aq.BASELINE_WEEKS,
+                "rises": [r for r in rows if r["change"] > 0],
+                "falls": [r for r in reversed(rows) if r["change"] < 0], "new_actors": new}
 
     @functools.lru_cache(maxsize=64)
     def network_at(generation: Generation, at: dt.date | None) -> dict:
@@ -181,21 +231,21 @@ def _resource_routes(app: FastAPI, view: View, Con) -> None:
         return rows
 
     if FacetName is not None:
-        def listing(con: Con, f: Filters,
+        def listing(con: Con, request: Request, f: Filters,
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                     cursor: Annotated[str | None, Query(max_length=2000, pattern="^[A-Za-z0-9_-]+$",
                                                                     description="`next` of the previous page")] = None,
                     order: Literal["asc", "desc"] = "asc",
                     facet: Annotated[list[FacetName], Query(max_length=20, description="fields to count")] = [],  # noqa: B006
                     ) -> dict:
-            return _page(con, view, fields, f, limit, cursor, order, [x.value for x in facet], rows_out)
+            return _page(con, request, view, fields, f, limit, cursor, order, [x.value for x in facet], rows_out)
     else:
-        def listing(con: Con, f: Filters,
+        def listing(con: Con, request: Request, f: Filters,
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                     cursor: Annotated[str | None, Query(max_length=2000, pattern="^[A-Za-z0-9_-]+$",
                                                                     description="`next` of the previous page")] = None,
                     order: Literal["asc", "desc"] = "asc") -> dict:
-            return _page(con, view, fields, f, limit, cursor, order, [], rows_out)
+            return _page(con, request, view, fields, f, limit, cursor, order, [], rows_out)
 
     app.get(f"/api/{name}", response_model=Page, tags=[name], name=f"list {name}", responses={**_BAD_ID, **_NOT_READY},
             summary=f"{name}: a filtered page",
@@ -203,16 +253,19 @@ def _resource_routes(app: FastAPI, view: View, Con) -> None:
                         "order; each row's `_id` names it for the evidence endpoint. Follow `next` as `cursor`.")(listing)
 
     def download(request: Request, f: Filters, format: Literal["ndjson", "csv", "parquet"] = "ndjson") -> Response:
-        # the lease is held until the last byte is sent, not just until the handler returns
+        # the lease is held until the last byte is sent, not just until the handler returns; and released
+        # when the client goes away, even before the first byte (the body is then never started, so a
+        # `finally` in it would never run): `release` also runs as the response's background task
         held = request.app.state.snapshots.lease()
         con, _ = held.__enter__()
+        release = _once(lambda: held.__exit__(None, None, None))
 
         def batches():
             try:
                 yield from aq.batches(con, view, fields, f)
             finally:
-                held.__exit__(None, None, None)
-        return downloads.response(batches(), fields, format, name)
+                release()
+        return downloads.response(batches(), fields, format, name, BackgroundTask(release))
 
     app.get(f"/api/{name}/download", tags=[name], name=f"download {name}", summary=f"{name}: the filtered view as a file",
             response_class=StreamingResponse,
@@ -232,11 +285,24 @@ def _resource_routes(app: FastAPI, view: View, Con) -> None:
             summary=f"{name}: the articles and passages a row rests on")(evidence)
 
 
-def _page(con, view, fields, f, limit, cursor, order, facet_names, rows_out) -> dict:
+def _once(action):
+    """``action`` made safe to call more than once, from any thread: it runs the first time only."""
+    lock, done = threading.Lock(), []
+
+    def run() -> None:
+        with lock:
+            if done:
+                return
+            done.append(True)
+        action()
+    return run
+
+
+def _page(con, request, view, fields, f, limit, cursor, order, facet_names, rows_out) -> dict:
     after = decode_key(cursor) if cursor else None
     rows, last = aq.page(con, view, fields, f, limit, after, order == "desc")
-    return {"resource": view.name, "count": aq.count(con, view, f), "rows": rows_out(rows),
-            "next": encode_key(last) if last else None, "facets": {k: [{"value": v, "count": n} for v, n in values]
-                       for k, values in aq.facets(con, view, f, facet_names).items()},
-            "run_id": aq.latest_run(con)}
-
+    total, facets = aq.count_and_facets(con, view, f, facet_names)
+    return {"resource": view.name, "count": total, "rows": rows_out(rows),
+            "next": encode_key(last) if last else None,
+            "facets": {k: [{"value": v, "count": n} for v, n in values] for k, values in facets.items()},
+            "run_id": request.state.generation.run_id}

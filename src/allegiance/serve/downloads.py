@@ -11,8 +11,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from fastapi.responses import Response, StreamingResponse
+from starlette.background import BackgroundTask
 
-from allegiance.outputs.export import _flatten_nested
+from allegiance.outputs.export import flatten_nested
 
 MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8",
          "parquet": "application/vnd.apache.parquet"}
@@ -30,7 +31,7 @@ def _csv(batches: Iterable[pa.RecordBatch], fields: tuple[str, ...]) -> Iterator
     header = True
     for batch in batches:
         sink = io.BytesIO()
-        table = _flatten_nested(pa.Table.from_batches([batch]).rename_columns(list(fields)))
+        table = flatten_nested(pa.Table.from_batches([batch]).rename_columns(list(fields)))
         pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header))
         header = False
         yield sink.getvalue()
@@ -38,13 +39,15 @@ def _csv(batches: Iterable[pa.RecordBatch], fields: tuple[str, ...]) -> Iterator
         yield (",".join(f'"{f}"' for f in fields) + "\n").encode("utf-8")
 
 
-def response(batches: Iterator[pa.RecordBatch], fields: tuple[str, ...], fmt: str, name: str) -> Response:
+def response(batches: Iterator[pa.RecordBatch], fields: tuple[str, ...], fmt: str, name: str,
+             background: BackgroundTask | None = None) -> Response:
+    """``background`` runs once the response is sent or the client has gone."""
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "parquet":
         batches = list(batches)
         table = (pa.Table.from_batches(batches) if batches else pa.table({f: pa.array([], pa.string()) for f in fields}))
         sink = io.BytesIO()
         pq.write_table(table.rename_columns(list(fields)), sink)
-        return Response(sink.getvalue(), media_type=MEDIA[fmt], headers=disposition)
+        return Response(sink.getvalue(), media_type=MEDIA[fmt], headers=disposition, background=background)
     body = _ndjson(batches, fields) if fmt == "ndjson" else _csv(batches, fields)
-    return StreamingResponse(body, media_type=MEDIA[fmt], headers=disposition)
+    return StreamingResponse(body, media_type=MEDIA[fmt], headers=disposition, background=background)

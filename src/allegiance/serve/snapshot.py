@@ -30,13 +30,15 @@ import duckdb
 from allegiance.actors.kb import KnowledgeBase, load_kb
 from allegiance.outputs.export import EXPORTS
 from allegiance.store import MEMORY_LIMIT, Store, StoreError
+from allegiance.store.api_queries import latest_run
 from allegiance.store.api_views import PY_LAYOUTS, build_views
 from allegiance.store.queries import Queries
 
-#: Building the views joins and aggregates whole tables (a fused event's evidence list cannot spill to
-#: disk): measured, it needs about 250 MB per 100,000 events, past the store's 256 MB cap from about
-#: 100,000 events on. The build gets 4 GB (enough for 10^6 events); answering requests keeps the cap.
-BUILD_CONFIG = {"memory_limit": "4GB", "preserve_insertion_order": False}
+#: Building the views joins and aggregates whole tables; a fused event's evidence list is an aggregate
+#: DuckDB cannot spill to disk, and it sets the need: measured at 10^6 events, 2 GB is enough once the
+#: export's final sort is left out (``api_views._unordered``), where 4 GB used to be needed. The rest (the
+#: sorts, the joins) spills to the snapshot's folder beyond that. Answering requests keeps the store's cap.
+BUILD_CONFIG = {"memory_limit": "2GB", "preserve_insertion_order": False}
 #: How often the watcher looks at the store file, in seconds (None: never).
 WATCH_INTERVAL = 1.0
 FIELDS = {name: spec.fields for name, spec in EXPORTS.items()}
@@ -88,11 +90,14 @@ class Generation:
     path: Path
     taken_at: float
     con: duckdb.DuckDBPyConnection = field(init=False)
+    #: the latest ingest run in the snapshot, which every page reports (for ``since``)
+    run_id: int | None = field(init=False, default=None)
     users: int = 0
     retired: bool = False
 
     def __post_init__(self):
         self.con = duckdb.connect(str(self.path), read_only=True, config={"memory_limit": MEMORY_LIMIT})
+        self.run_id = latest_run(self.con)
 
     def discard(self) -> None:
         self.con.close()
@@ -179,6 +184,11 @@ class Snapshots:
                 generation.users -= 1
                 if generation.retired and generation.users == 0:
                     generation.discard()
+
+    def leases(self) -> int:
+        """How many requests hold the current snapshot."""
+        current = self._current
+        return 0 if current is None else current.users
 
     def status(self) -> dict:
         current = self._current

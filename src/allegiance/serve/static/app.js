@@ -4,7 +4,7 @@
 "use strict";
 
 const FILTERS = ["country", "actor", "type", "status", "outlet", "lean", "from", "to", "q"];
-const SETTINGS = ["measure", "interval", "net", "oactor", "evidence"];
+const SETTINGS = ["measure", "interval", "direction", "net", "oactor", "evidence"];
 const SVGNS = "http://www.w3.org/2000/svg";
 const TOP_TYPES = 9;
 const PALETTE = ["#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d4c41", "#fdd835",
@@ -73,6 +73,7 @@ function readUrl() {
   const form = document.getElementById("filters");
   for (const k of FILTERS) form.elements[k].value = state[k];
   for (const r of document.querySelectorAll("input[name=measure]")) r.checked = r.value === (state.measure || "count");
+  for (const r of document.querySelectorAll("input[name=direction]")) r.checked = r.value === (state.direction || "rises");
   document.getElementById("interval").value = state.interval || "week";
 }
 
@@ -202,12 +203,16 @@ async function drawChange() {
   params.delete("to");
   const data = await api("/api/change", params);
   document.getElementById("change-week").textContent = data.week ? `week of ${data.week}` : "no dated events";
+  // rises by default, largest first; falls on their own (toggle), largest drop first
+  const falls = state.direction === "falls";
+  document.getElementById("change-counts").textContent = `${data.rises.length} rising, ${data.falls.length} falling`;
   const body = clear(document.querySelector("#change tbody"));
-  for (const r of data.rows.slice(0, 25)) {
-    const delta = r.count - r.baseline;
-    body.append(el("tr", {}, el("td", {}, r.country), el("td", {}, r.type), el("td", {}, r.count),
-                   el("td", {}, r.baseline), el("td", {class: delta > 0 ? "up" : "down"}, (delta > 0 ? "+" : "") + delta.toFixed(2))));
+  for (const r of (falls ? data.falls : data.rises).slice(0, 25)) {
+    body.append(el("tr", {class: falls ? "fall" : "rise"}, el("td", {}, r.country), el("td", {}, r.type),
+                   el("td", {}, r.count), el("td", {}, r.baseline),
+                   el("td", {class: falls ? "down" : "up"}, (falls ? "▼ " : "▲ +") + r.change.toFixed(2))));
   }
+  if (!body.firstChild) body.append(el("tr", {}, el("td", {colspan: 5, class: "muted"}, falls ? "no falls" : "no rises")));
   const list = clear(document.getElementById("new-actors"));
   for (const a of data.new_actors.slice(0, 20)) list.append(el("li", {}, `${a.actor || a.actor_id} (${a.count})`));
 }
@@ -436,6 +441,7 @@ async function start() {
   document.getElementById("clear").onclick = () => setFilters(Object.fromEntries(FILTERS.map(k => [k, ""])));
   for (const r of document.querySelectorAll("input[name=measure]")) r.onchange = () => setFilters({measure: r.value});
   document.getElementById("interval").onchange = ev => setFilters({interval: ev.target.value});
+  for (const r of document.querySelectorAll("input[name=direction]")) r.onchange = () => setFilters({direction: r.value});
   document.getElementById("more").onclick = () => drawEvents(true);
   document.getElementById("close-evidence").onclick = closeEvidence;
   document.getElementById("evidence").onclick = ev => { if (ev.target.id === "evidence") closeEvidence(); };
