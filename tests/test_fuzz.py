@@ -48,8 +48,7 @@ LONG_LINE = 5_000_000 if STRESS else 200_000
 #: Deepest generated HTML nesting.
 DEPTH = 20_000 if STRESS else 2_000
 #: Longest text fuzzed through extraction: past the longest article in the corpus (15,000). Extraction time
-#: grows with the square of the length (the event stage reads each sentence's entities from the whole
-#: document), so longer texts would only measure that, at a minute a document.
+#: still grows faster than the length (docs/reliability.md), so longer texts would mostly measure that.
 EXTRACT_CHARS = 20_000
 TRIED: Counter = Counter()
 
