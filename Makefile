@@ -65,12 +65,14 @@ bench: install
 	$(BIN)/python scripts/bench_serve.py --json $(OUT)/bench-serve.json
 
 # The long reliability runs (docs/reliability.md): 10,000 fuzzed documents, 20 SIGKILLs of a real ingest, and
-# a 1 GB file, a 10^6-line JSONL and 100k files ingested with their peak memory measured. Figures in $(OUT)/stress-*.json.
+# a 1 GB file, a 10^6-line JSONL and 100k files ingested with their peak memory measured, and extraction time
+# against article length (14k to 203k characters). Figures in $(OUT)/stress-*.json.
 stress: install
 	@mkdir -p $(OUT)
 	ALLEGIANCE_FUZZ_SCALE=27 ALLEGIANCE_FUZZ_REPORT=$(OUT)/stress-fuzz.json $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
 	ALLEGIANCE_CRASH_KILLS=20 ALLEGIANCE_CRASH_REPORT=$(OUT)/stress-crash.json $(BIN)/pytest -q -p no:cacheprovider tests/test_crash.py
 	$(BIN)/python scripts/stress_resources.py --json $(OUT)/stress-resources.json
+	$(BIN)/python scripts/bench_length.py --json $(OUT)/stress-length.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -20,10 +20,11 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from allegiance.outputs.export import export
-from allegiance.store import Store
+from allegiance.store import INTERRUPTS, Store, schema
 
 BIN = Path(sys.executable).parent / "allegiance"
 KILLS = int(os.environ.get("ALLEGIANCE_CRASH_KILLS", "3"))
@@ -97,3 +98,26 @@ def test_sigkill_at_random_points_loses_and_repeats_nothing(inputs, tmp_path):
             "uninterrupted_run_s": round(clean_run, 1), "articles": len(ids),
             **{f"{what} rows": len(expected[what]) for what in COMPARED},
         }, indent=1), encoding="utf-8")
+
+
+def test_an_interrupt_during_a_batch_insert_is_an_interrupt(tmp_path):
+    """A SIGTERM (Ctrl-C) that lands while DuckDB scans a batch of articles used to come out as a bare
+    RuntimeError, masked by "Current transaction is aborted": ingest ended with a traceback instead of
+    stopping cleanly. The signal arrives here by a timer while one large batch is inserted."""
+    n = 50_000
+    text = pa.array([f"word {i} " * 20 for i in range(n)])
+    batch = pa.Table.from_arrays([text if f.type == pa.string() and f.name != "extra" else pa.nulls(n, f.type)
+                                  for f in schema.ARTICLES], schema=schema.ARTICLES)
+    with Store(tmp_path / "i.duckdb") as store:
+        old = signal.signal(signal.SIGALRM, signal.default_int_handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.02)
+        try:
+            with pytest.raises(INTERRUPTS), store._transaction():  # the layer the writes share, below write_batch
+                store._insert("articles", batch)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+        assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0  # nothing half-written
+        with store._transaction():
+            store._insert("articles", batch.slice(0, 10))  # and the store takes the next batch
+        assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 10

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from allegiance.actors.kb import KnowledgeBase
@@ -41,22 +41,25 @@ from allegiance.store import Store
 
 SCALE = float(os.environ.get("ALLEGIANCE_FUZZ_SCALE", "1"))
 STRESS = SCALE > 1
-#: Seconds one document may take through a stage; ingest includes reading, cleaning and storing.
+#: CPU seconds one document may take through a stage; ingest includes reading, cleaning and storing.
 LIMIT = {"ingest": 20.0, "clean": 5.0, "date": 1.0, "extract": 20.0}
+#: The wall-clock limit, a multiple of the CPU one: only a document that waits on something (never in CPU
+#: time) trips it; wall time alone made the stress run fail on a shared machine that gave it 14% of a core.
+WALL = 30
 #: Longest generated line: 5 MB in the stress run, 200 KB in CI.
 LONG_LINE = 5_000_000 if STRESS else 200_000
 #: Deepest generated HTML nesting.
 DEPTH = 20_000 if STRESS else 2_000
 #: Longest text fuzzed through extraction: past the longest article in the corpus (15,000). Extraction time
-#: grows with the square of the length (the event stage reads each sentence's entities from the whole
-#: document), so longer texts would only measure that, at a minute a document.
+#: still grows faster than the length (docs/reliability.md), so longer texts would mostly measure that.
 EXTRACT_CHARS = 20_000
 TRIED: Counter = Counter()
 
 
 def examples(n: int):
     return settings(max_examples=max(1, int(n * SCALE)), deadline=None, derandomize=not STRESS,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
+                                         HealthCheck.filter_too_much])
 
 
 class TooSlow(Exception):
@@ -65,22 +68,27 @@ class TooSlow(Exception):
 
 @contextmanager
 def within(seconds: float):
-    """Fail the example (instead of hanging the suite) when one document takes longer than allowed."""
-    def expire(*_):
-        raise TooSlow(f"one document took more than {seconds} s")
+    """Fail the example (instead of hanging the suite) when one document takes more than `seconds` of
+    this process's CPU time, so the limit measures the work, not the machine's load."""
+    def expire(signum, _):
+        clock = "CPU" if signum == signal.SIGPROF else "wall-clock"
+        raise TooSlow(f"one document took more than {seconds * (1 if clock == 'CPU' else WALL):g} {clock} seconds")
 
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    old = {sig: signal.signal(sig, expire) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * WALL)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report_counts():
-    yield
+def tried(what: str, n: int = 1) -> None:
+    """Count the documents a property tried, in the report file as it goes (a long run can be watched)."""
+    TRIED[what] += n
     if os.environ.get("ALLEGIANCE_FUZZ_REPORT"):
         Path(os.environ["ALLEGIANCE_FUZZ_REPORT"]).write_text(json.dumps(dict(TRIED), indent=1), encoding="utf-8")
 
@@ -115,28 +123,42 @@ HOSTILE_CHARS = st.sampled_from(list(
 ))
 hostile_text = st.text(alphabet=HOSTILE_CHARS, max_size=300)
 piece = st.one_of(hostile_text, st.sampled_from(SENTENCES), st.sampled_from(TRICKS))
+#: Where an edit lands: any integer, taken modulo the length of what it edits (so inside a character too).
+position = st.integers(0, 2**32)
+
+# Hypothesis keeps every value a strategy returns for the whole run, so a strategy that returned multi-megabyte
+# documents made the stress run grow without bound. The strategies below return recipes (choices, sizes,
+# positions and short pieces of text), and the test bodies render them into the documents.
 
 
 @st.composite
-def article_text(draw) -> str:
-    """A generated article, or a real one mutated."""
+def article_recipe(draw) -> tuple:
+    """A generated article, or a real one (by index), and the mutations to apply: see `article`."""
     if draw(st.booleans()):
-        parts = draw(st.lists(st.tuples(piece, st.sampled_from([" ", "\n", "\n\n", "", "\r\n"])), min_size=1, max_size=40))
-        text = "".join(p + sep for p, sep in parts)
+        base = tuple(draw(st.lists(st.tuples(piece, st.sampled_from([" ", "\n", "\n\n", "", "\r\n"])), min_size=1, max_size=40)))
     else:
-        text = draw(st.sampled_from(REAL))
-    for op in draw(st.lists(st.sampled_from(["cut", "insert", "long", "quotes", "combine", "rtl"]), max_size=4)):
-        at = draw(st.integers(0, len(text)))
+        base = draw(st.integers(0, len(REAL) - 1))
+    args = {"insert": piece, "quotes": st.integers(1, 5),
+            "long": st.tuples(st.sampled_from(["a", "word ", "“", "Maduro said ", "\u0301", "<"]),
+                              st.sampled_from([1_000, 50_000, LONG_LINE]))}
+    ops = draw(st.lists(st.sampled_from(["cut", "insert", "long", "quotes", "combine", "rtl"]), max_size=4))
+    return base, tuple((op, draw(position), draw(args[op]) if op in args else None) for op in ops)
+
+
+def article(recipe: tuple) -> str:
+    base, ops = recipe
+    text = REAL[base] if isinstance(base, int) else "".join(p + sep for p, sep in base)
+    for op, pos, arg in ops:
+        at = pos % (len(text) + 1)
         if op == "cut":
             text = text[:at]
         elif op == "insert":
-            text = text[:at] + draw(piece) + text[at:]
+            text = text[:at] + arg + text[at:]
         elif op == "long":  # one very long line, in a single run of letters or of words
-            unit = draw(st.sampled_from(["a", "word ", "“", "Maduro said ", "\u0301", "<"]))
-            size = draw(st.sampled_from([1_000, 50_000, LONG_LINE]))
+            unit, size = arg
             text = text[:at] + unit * (size // len(unit)) + text[at:]
         elif op == "quotes":
-            text = text.replace("”", "", draw(st.integers(1, 5)))
+            text = text.replace("”", "", arg)
         elif op == "combine":
             text = "".join(c + "\u0301\u0338" if c.isalpha() else c for c in text[:5000]) + text[5000:]
         elif op == "rtl":
@@ -145,8 +167,16 @@ def article_text(draw) -> str:
 
 
 @st.composite
-def encoded(draw, text: str) -> bytes:
+def encoding_recipe(draw) -> tuple:
+    """An encoding, where to truncate the bytes (None: whole) and where to put how many NUL bytes."""
     how = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "utf-32", "latin-1", "cp1252", "mixed"]))
+    cut = draw(position) if draw(st.booleans()) else None
+    nul = (draw(position), draw(st.integers(1, 4))) if draw(st.integers(0, 9)) == 0 else None
+    return how, cut, nul
+
+
+def encoded(text: str, recipe: tuple) -> bytes:
+    how, cut, nul = recipe
     if how == "utf-16-be-bom":
         data = b"\xfe\xff" + text.encode("utf-16-be")
     elif how == "mixed":  # one half UTF-8, the other Latin-1
@@ -156,23 +186,23 @@ def encoded(draw, text: str) -> bytes:
         data = text.encode(how, errors="replace")
     else:
         data = text.encode(how)
-    if draw(st.booleans()):  # truncated, possibly inside a multi-byte character
-        data = data[: draw(st.integers(0, len(data)))]
-    if draw(st.integers(0, 9)) == 0:
-        at = draw(st.integers(0, len(data)))
-        data = data[:at] + b"\x00" * draw(st.integers(1, 4)) + data[at:]
+    if cut is not None:  # truncated, possibly inside a multi-byte character
+        data = data[: cut % (len(data) + 1)]
+    if nul is not None:
+        at = nul[0] % (len(data) + 1)
+        data = data[:at] + b"\x00" * nul[1] + data[at:]
     return data
 
 
-@st.composite
-def html_page(draw) -> str:
-    body = "".join(f"<p>{p}</p>" for p in draw(article_text()).split("\n\n"))
-    depth = draw(st.sampled_from([0, 10, 500, DEPTH]))
-    tag = draw(st.sampled_from(["div", "span", "b", "table", "ul"]))
-    close = draw(st.booleans())
-    title = draw(piece)
-    extra = draw(st.sampled_from(["", "<script>alert(1)</script>", "<!--", "<![CDATA[", "<meta charset=utf-16>",
-                                  "<p unclosed attr='x", "</html></html>", "<svg onload=alert(1)>"]))
+html_recipe = st.tuples(
+    article_recipe(), st.sampled_from([0, 10, 500, DEPTH]), st.sampled_from(["div", "span", "b", "table", "ul"]), st.booleans(),
+    piece, st.sampled_from(["", "<script>alert(1)</script>", "<!--", "<![CDATA[", "<meta charset=utf-16>",
+                            "<p unclosed attr='x", "</html></html>", "<svg onload=alert(1)>"]))
+
+
+def html_page(recipe: tuple) -> str:
+    body_recipe, depth, tag, close, title, extra = recipe
+    body = "".join(f"<p>{p}</p>" for p in article(body_recipe).split("\n\n"))
     return (f"<html><head><title>{title}</title></head><body>{extra}" + f"<{tag}>" * depth + body
             + (f"</{tag}>" * depth if close else "") + "</body></html>")
 
@@ -180,67 +210,85 @@ def html_page(draw) -> str:
 json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | hostile_text,
     lambda kids: st.lists(kids, max_size=3) | st.dictionaries(hostile_text, kids, max_size=3), max_leaves=6)
+GOOD_FIELD = {"text": article_recipe(), "html": html_recipe,
+              "published": st.sampled_from(["2019-01-28", "0001-01-01", "9999-12-31", "Jan 5, 2019", "nope"])}
 
 
 @st.composite
-def jsonl_lines(draw) -> bytes:
+def jsonl_recipe(draw) -> tuple:
+    """Lines, each a record (per field: absent, a good value's recipe, or any JSON value) and a mutation."""
     lines = []
     for _ in range(draw(st.integers(1, 6))):
-        record = {}
+        fields = []
         for key in ("doc_id", "text", "html", "title", "outlet", "published", "url", "extra"):
             kind = draw(st.sampled_from(["absent", "good", "any"]))
-            if kind == "good":
-                record[key] = {"text": draw(article_text()), "html": draw(html_page()),
-                               "published": draw(st.sampled_from(["2019-01-28", "0001-01-01", "9999-12-31", "Jan 5, 2019", "nope"])),
-                               }.get(key, draw(piece))
-            elif kind == "any":
-                record[key] = draw(json_value)
-        line = json.dumps(record, ensure_ascii=draw(st.booleans())).encode("utf-8")
+            if kind != "absent":
+                fields.append((key, kind, draw(GOOD_FIELD.get(key, piece) if kind == "good" else json_value)))
         mutation = draw(st.sampled_from(["none"] * 4 + ["cut", "surrogate", "garbage", "blank", "array", "latin-1"]))
+        arg = draw(position) if mutation == "cut" else draw(st.binary(max_size=200)) if mutation == "garbage" else None
+        lines.append((tuple(fields), draw(st.booleans()), mutation, arg))
+    return tuple(lines), draw(st.sampled_from([b"\n", b"", b"\r\n"]))
+
+
+def jsonl_lines(recipe: tuple) -> bytes:
+    render = {"text": article, "html": html_page}
+    lines = []
+    for fields, ascii_only, mutation, arg in recipe[0]:
+        if mutation == "garbage":
+            lines.append(arg.replace(b"\n", b""))
+            continue
+        if mutation == "blank":
+            lines.append(b"   ")
+            continue
+        record = {key: render[key](value) if kind == "good" and key in render else value for key, kind, value in fields}
+        line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8")
         if mutation == "cut":
-            line = line[: draw(st.integers(0, len(line)))]
+            line = line[: arg % (len(line) + 1)]
         elif mutation == "surrogate" and b'"text": "' in line:
             line = line.replace(b'"text": "', b'"text": "\\ud800', 1)
-        elif mutation == "garbage":
-            line = draw(st.binary(max_size=200)).replace(b"\n", b"")
-        elif mutation == "blank":
-            line = b"   "
         elif mutation == "array":
             line = b"[" + line + b"]"
         elif mutation == "latin-1":
             line = json.dumps(record, ensure_ascii=False).encode("latin-1", errors="replace")
         lines.append(line)
-    return b"\n".join(lines) + draw(st.sampled_from([b"\n", b"", b"\r\n"]))
+    return b"\n".join(lines) + recipe[1]
 
 
-@st.composite
-def input_file(draw) -> tuple[str, bytes]:
-    fmt = draw(st.sampled_from(["txt", "html", "jsonl", "jsonl.gz"]))
+input_file = st.one_of(
+    st.tuples(st.just("txt"), article_recipe(), encoding_recipe()),
+    st.tuples(st.just("html"), html_recipe, encoding_recipe()),
+    st.tuples(st.just("jsonl"), jsonl_recipe(), st.none()),
+    st.tuples(st.just("jsonl.gz"), jsonl_recipe(), st.none() | position))
+
+
+def input_bytes(recipe: tuple) -> tuple[str, bytes]:
+    """A file's format and its bytes."""
+    fmt, content, how = recipe
     if fmt == "txt":
-        return fmt, draw(encoded(draw(article_text())))
+        return fmt, encoded(article(content), how)
     if fmt == "html":
-        return fmt, draw(encoded(draw(html_page())))
-    data = draw(jsonl_lines())
+        return fmt, encoded(html_page(content), how)
+    data = jsonl_lines(content)
     if fmt == "jsonl.gz":
         data = gzip.compress(data)
-        if draw(st.booleans()):
-            data = data[: draw(st.integers(0, len(data)))]
+        if how is not None:  # truncated
+            data = data[: how % (len(data) + 1)]
     return fmt, data
 
 
 # -- properties -------------------------------------------------------------------------------------
 
 @examples(80)
-@given(files=st.lists(input_file(), min_size=1, max_size=4))
-def test_every_input_is_stored_or_refused_with_file_line_and_reason(files):
-    TRIED["ingested files"] += len(files)
+@given(recipes=st.lists(input_file, min_size=1, max_size=4))
+def test_every_input_is_stored_or_refused_with_file_line_and_reason(recipes):
+    tried("ingested files", len(recipes))
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
-        for i, (fmt, data) in enumerate(files):
+        for i, (fmt, data) in enumerate(map(input_bytes, recipes)):
             path = Path(tmp) / f"doc{i}.{fmt}"
             path.write_bytes(data)
             paths.append(path)
-        with Store(":memory:") as store, within(LIMIT["ingest"] * len(files)):
+        with Store(":memory:") as store, within(LIMIT["ingest"] * len(recipes)):
             summary = ingest([tmp], store)
             stored = set(store.con.execute("SELECT origin, line FROM articles").fetchall())
             refused = store.con.execute("SELECT origin, line, reason FROM errors").fetchall()
@@ -264,9 +312,10 @@ def test_every_input_is_stored_or_refused_with_file_line_and_reason(files):
 
 
 @examples(150)
-@given(text=article_text())
-def test_cleaning_and_metadata_only_remove_and_read(text):
-    TRIED["cleaned texts"] += 1
+@given(recipe=article_recipe())
+def test_cleaning_and_metadata_only_remove_and_read(recipe):
+    tried("cleaned texts")
+    text = article(recipe)
     with within(LIMIT["clean"]):
         cleaned = clean(text)
         meta = infer(cleaned)
@@ -283,7 +332,7 @@ def test_cleaning_and_metadata_only_remove_and_read(text):
                        st.builds("{}-{:02d}-{:02d}".format, st.integers(0, 99999), st.integers(0, 99), st.integers(0, 99))),
        text=st.one_of(piece, hostile_text), published=st.none() | st.dates(dt.date(YEARS.start, 1, 1), dt.date(YEARS.stop - 1, 12, 31)))
 def test_dates_parse_and_resolve_or_say_none(value, text, published):
-    TRIED["dates"] += 2
+    tried("dates", 2)
     with within(LIMIT["date"]):
         day = parse_date(value)
         resolved = resolve(text, published)
@@ -299,10 +348,12 @@ def extractor() -> Extractor:
 
 
 @examples(30)
-@given(text=article_text().filter(lambda t: 0 < len(t) <= EXTRACT_CHARS),
+@given(recipe=article_recipe(),
        published=st.none() | st.dates(dt.date(YEARS.start, 1, 1), dt.date(YEARS.stop - 1, 12, 31)).map(str))
-def test_quotes_events_and_claims_come_from_the_text(extractor, text, published):
-    TRIED["extracted texts"] += 1
+def test_quotes_events_and_claims_come_from_the_text(extractor, recipe, published):
+    text = article(recipe)
+    assume(0 < len(text) <= EXTRACT_CHARS)
+    tried("extracted texts")
     text = clean(text).text or text  # extraction reads stored (cleaned) text
     with within(LIMIT["extract"]):
         (doc_id, tables), = extractor.tables([("fuzz", text, published, None)])
@@ -314,3 +365,10 @@ def test_quotes_events_and_claims_come_from_the_text(extractor, text, published)
     for row in tables["events"] + tables["labels"] + tables["mentions"]:
         assert 0 <= row["start"] <= row["end"] <= len(text)
     assert len(grouped) == len(claims)
+
+
+def test_the_time_limit_stops_a_document_that_spins():
+    """The limit is on CPU time, so a loaded machine cannot trip it, and a spinning stage still can."""
+    with pytest.raises(TooSlow, match="CPU"), within(0.2):
+        while True:
+            pass

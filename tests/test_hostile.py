@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -62,7 +65,8 @@ SQL = [
     "%' OR doc_id LIKE '%", "VEN' UNION SELECT * FROM articles --", "2019-01-01'; DROP TABLE events; --",
     "Maduro'); DELETE FROM quotes; --", "$$; DROP TABLE quotes; $$",
 ]
-NAMED = "Carlos Ibarrola"  # a person the user's knowledge-base file adds, under a hostile name
+NAMED = "Carlos Ibarrola"
+BIN = Path(sys.executable).parent / "allegiance"  # a person the user's knowledge-base file adds, under a hostile name
 
 
 def _article(i: int, payload: str) -> dict:
@@ -157,9 +161,12 @@ def test_sql_injection_in_every_filter_is_inert(hostile):
         ["export", "--db", db],
     ]
     # every string through the filter whose value reaches the report's queries as is (and, in process, through
-    # gather); two through each other filter, since each command loads the knowledge base first (seconds)
+    # gather); two through each other filter. The commands run in this process (CliRunner: the same code from
+    # argument parsing to the query, without loading Python and the models 29 times); one runs as a real process.
+    real = subprocess.run([str(BIN), *filters[0], SQL[1]], capture_output=True, text=True, timeout=600)
+    assert real.returncode == 0 and "Traceback" not in real.stderr, real.stderr
     runner = CliRunner()
-    tried = 0
+    tried = 1
     with Store(hostile["db"], read_only=True) as store:
         knowledge = KnowledgeBase.load(hostile["kb"])
         for injection in SQL:
@@ -172,7 +179,7 @@ def test_sql_injection_in_every_filter_is_inert(hostile):
             assert res.exit_code in (0, 1, 2), (args, injection, res.output)  # done, refused, or a usage error
             assert res.exception is None or isinstance(res.exception, SystemExit), (args, repr(res.exception))
     assert _tables(hostile["db"]) == before
-    assert tried == len(SQL) + 2 * (len(filters) - 1)
+    assert tried == 1 + len(SQL) + 2 * (len(filters) - 1)
 
 
 def test_links_out_of_an_input_folder_are_not_read(tmp_path, seeds):

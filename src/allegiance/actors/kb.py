@@ -30,6 +30,9 @@ ENV_VAR = "ALLEGIANCE_KB"
 
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 TITLES_FILE = Path(__file__).parents[1] / "data" / "titles.yaml"
+#: libyaml's loader reads the same YAML as PyYAML's own, ten times faster: the built-in knowledge base took
+#: 1.6 s to parse in pure Python, paid by every command that names actors.
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=65536)
@@ -46,7 +49,7 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=1)
 def _titles_spec() -> dict:
     """data/titles.yaml, read once for both the synonyms and the shared titles."""
-    return yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8")) or {}
+    return yaml.load(TITLES_FILE.read_text(encoding="utf-8"), Loader=_YAML) or {}
 
 
 @lru_cache(maxsize=1)
@@ -216,7 +219,7 @@ class KnowledgeBase:
 
     def add_file(self, path: Path) -> None:
         try:
-            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML) or []
         except (OSError, yaml.YAMLError) as exc:
             raise KBError(f"cannot read knowledge-base file {path}: {exc}") from exc
         if not isinstance(entries, list):

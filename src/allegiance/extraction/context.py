@@ -11,7 +11,8 @@ the stages must run in is written in the code that runs them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
@@ -42,6 +43,9 @@ class ArticleContext:
     focus: str | None
     #: the quotations, once the quotes stage has found them
     quotes: tuple[Quote, ...] | None = None
+    #: the Doc's named entities, in text order, and where each starts (for `ents_in`)
+    entities: tuple[Span, ...] = field(default=(), repr=False)
+    entity_starts: tuple[int, ...] = field(default=(), repr=False)
 
     @classmethod
     def of(cls, doc: Doc) -> ArticleContext:
@@ -49,15 +53,28 @@ class ArticleContext:
         at = mentions_by_token(doc)
         covering = list({id(m): m for m in at.values()}.values())
         published = as_date(doc._.published)
+        entities = tuple(doc.ents)
         return cls(
             doc=doc, doc_id=doc._.doc_id, outlet=doc._.outlet, published=published,
-            reference=reference_date(published, (e.text for e in doc.ents if e.label_ == "DATE")),
+            reference=reference_date(published, (e.text for e in entities if e.label_ == "DATE")),
             mentions=list(doc._.actor_mentions or []), by_token=at, covering=covering,
-            sentences=list(doc.sents), focus=focus_country(covering, doc))
+            sentences=list(doc.sents), focus=focus_country(covering, doc),
+            entities=entities, entity_starts=tuple(e.start for e in entities))
 
     @property
     def text(self) -> str:
         return text_of(self.doc)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """The entities that lie wholly inside `span` (a sentence), as spaCy's ``span.ents`` gives them.
+        ``span.ents`` rebuilds every entity of the Doc on each call, so reading it once per sentence made
+        extraction time grow with the square of the article's length; this finds them by bisection."""
+        out = []
+        for i in range(bisect_left(self.entity_starts, span.start), len(self.entities)):
+            if self.entities[i].end > span.end:
+                break
+            out.append(self.entities[i])
+        return out
 
     def with_quotes(self, quotes: list[Quote]) -> ArticleContext:
         return replace(self, quotes=tuple(quotes))

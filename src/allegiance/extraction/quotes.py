@@ -163,7 +163,7 @@ class QuoteExtractor:
                 speaker, kind = (None, None), "question"
             else:
                 m = _DASH_ATTRIBUTION.search(text, s, e)
-                attribution = self._attribution(doc, a + lead, b, at)
+                attribution = self._attribution(ctx, a + lead, b)
                 if m and attribution[0] is not None or (m and attribution[1]):
                     e = m.start()
                     speaker, cue = (attribution[0], attribution[1]), attribution[2]
@@ -270,8 +270,9 @@ class QuoteExtractor:
                 return m.ref
         return None
 
-    def _attribution(self, doc: Doc, a: int, b: int, at) -> tuple[ActorRef | None, str | None, str | None, int | None]:
+    def _attribution(self, ctx: ArticleContext, a: int, b: int) -> tuple[ActorRef | None, str | None, str | None, int | None]:
         """The reporting verb and its subject in a dash paragraph, and where the attribution clause starts."""
+        doc, at = ctx.doc, ctx.by_token
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is None:
             return None, None, None, None
@@ -283,7 +284,7 @@ class QuoteExtractor:
                 ref, mention = self._actor(subj, at, doc)
                 start = min(t.idx for t in subj.subtree) if subj.i < tok.i else tok.idx
                 clause_start = min(start, tok.idx)
-                person = self._person_before(doc, tok, a, at)
+                person = self._person_before(ctx, tok, a)
                 if ref is None and person is not None:  # the parse lost the name: "…, the professor X said."
                     ref, mention, clause_start = person
                 # back up over the comma before the attribution clause
@@ -291,10 +292,11 @@ class QuoteExtractor:
                 return ref, mention, tok.lemma_.lower(), cut if cut > 0 else clause_start
         return None, None, None, None
 
-    def _person_before(self, doc: Doc, verb: Token, a: int, at) -> tuple[ActorRef, str, int] | None:
+    def _person_before(self, ctx: ArticleContext, verb: Token, a: int) -> tuple[ActorRef, str, int] | None:
         """The last person named between the last comma before a reporting verb and the verb."""
-        comma = text_of(doc).rfind(",", a, verb.idx)
-        for ent in reversed([e for e in verb.sent.ents if e.label_ == "PERSON" and comma < e.start_char < verb.idx]):
+        at = ctx.by_token
+        comma = ctx.text.rfind(",", a, verb.idx)
+        for ent in reversed([e for e in ctx.ents_in(verb.sent) if e.label_ == "PERSON" and comma < e.start_char < verb.idx]):
             ref = at[ent.root.i].ref if ent.root.i in at else self._known_person(ent.text, at) or ActorRef(
                 f"unknown:person:{slug(ent.text)}", ent.text, ent.text, "person", None, [], provisional=True)
             return ref, ent.text, comma + 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from pathlib import Path
 
@@ -121,8 +121,17 @@ class Store(Queries):
         try:
             verb = "INSERT OR REPLACE" if replace else "INSERT"
             self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM incoming_batch")
+        except RuntimeError as exc:
+            # a signal that lands while DuckDB scans the registered Arrow batch comes out as a bare
+            # RuntimeError, not as DuckDB's InterruptException: a SIGTERM then ended ingest with a traceback
+            if str(exc) != "Query interrupted":
+                raise
+            raise duckdb.InterruptException(str(exc)) from exc
         finally:
-            self.con.unregister("incoming_batch")
+            # a failed insert aborts the transaction, which then refuses even this, and would replace the
+            # real error with "Current transaction is aborted"; the next batch registers its view over this one
+            with suppress(duckdb.TransactionException):
+                self.con.unregister("incoming_batch")
 
     def _insert_rows(self, table: str, rows: list[dict], replace: bool = False) -> None:
         schema.check_rows(table, rows)

@@ -53,7 +53,7 @@ class Accusations:
             targets = [addressee]  # "Arreaza replied to Pompeo that his statements were lies"
         else:
             return []
-        when = self.defaults.date(sent, term.root, ctx.published)
+        when = self.defaults.date(sent, term.root, ctx)
         spec = self.lex.types["ACCUSE"]
         where = self.defaults.location(sent, ctx)
         return [record(ctx, sent, term, "ACCUSE", spec, None, None, speaker, target, "occurred", None, when, where, 0.55)

@@ -218,19 +218,19 @@ class Defaults:
 
     # -- when and where -------------------------------------------------------------------
 
-    def date(self, sent: Span, head: Token, published: dt.date | None) -> Resolved | None:
+    def date(self, sent: Span, head: Token, ctx: ArticleContext) -> Resolved | None:
         """The date nearest the trigger in its sentence that resolves to a day, month or year."""
-        dates = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+        dates = [e for e in ctx.ents_in(sent) if e.label_ in ("DATE", "TIME")]
         dates.sort(key=lambda e: abs(e.root.i - head.i))
         for ent in dates:
-            found = resolve_date(ent.text, published)
+            found = resolve_date(ent.text, ctx.published)
             if found:
                 return found
         return None
 
     def location(self, sent: Span, ctx: ArticleContext) -> tuple[str | None, str | None]:
         """The first place the sentence puts something "in", "at" or "near", and its country."""
-        for ent in sent.ents:
+        for ent in ctx.ents_in(sent):
             if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.head.lower_ in ("in", "at", "near", "outside", "inside"):
                 country = None
                 ref = ctx.by_token.get(ent.root.i)

@@ -161,7 +161,7 @@ class EventExtractor:
     def records(self, c: Candidate) -> list[Event]:
         """One event per source and target, each with its own type, PLOVER code and confidence."""
         ctx, trig = c.ctx, c.trig
-        when = self.defaults.date(c.sent, c.head, ctx.published)
+        when = self.defaults.date(c.sent, c.head, ctx)
         # nobody acts on themselves, nor on those acting with them (a list the parse hangs on the target)
         acting = {s.id for s in c.sources if s is not None}
         targets = [t for t in c.targets if t.id not in acting]
