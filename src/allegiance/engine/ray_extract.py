@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import ray
 
@@ -24,7 +23,7 @@ from allegiance.actors.kb import KnowledgeBase
 from allegiance.analysis import corpus
 from allegiance.engine.ray_worker import ExtractWorker
 from allegiance.extraction.events.lexicon import Lexicon
-from allegiance.extraction.pipeline import BATCH, CHUNK, VERSION, ExtractSummary, default_processes
+from allegiance.extraction.pipeline import BATCH, VERSION, ExtractSummary, chunk_sizes, count, default_processes
 from allegiance.store import INTERRUPTS, Store
 from allegiance.store.parquet import articles_by_id, load_extractions, pending_extractions
 
@@ -78,9 +77,7 @@ def extract_ray(
             actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(kb_ref, lexicon_ref, learned)
                       for _ in range(workers)]
             batch = _Batch(store, parts, dict(todo), summary, on_article)
-            # a small run is split evenly, so that every worker has a share of it
-            chunk = max(1, min(CHUNK, len(todo) // (workers * IN_FLIGHT)))
-            for ids, tables in _run(actors, _chunks(store, todo, chunk)):
+            for ids, tables in _run(actors, _chunks(store, todo, chunk_sizes(len(todo), workers))):
                 batch.add(ids, tables)
             batch.load()
         summary.counts.update(corpus.update(store))
@@ -97,11 +94,17 @@ def extract_ray(
     return summary
 
 
-def _chunks(store: Store, todo: list[tuple[str, str]], size: int) -> Iterator[list[tuple]]:
-    for i in range(0, len(todo), WINDOW):
-        articles = articles_by_id(store, [doc_id for doc_id, _ in todo[i : i + WINDOW]])
-        for j in range(0, len(articles), size):
-            yield articles[j : j + size]
+def _chunks(store: Store, todo: list[tuple[str, str]], sizes: Iterable[int]) -> Iterator[list[tuple]]:
+    """The articles cut into chunks of ``sizes``, their texts read from the store ``WINDOW`` at a time."""
+    buffered: list[tuple] = []
+    read = 0
+    for size in sizes:
+        if len(buffered) < size and read < len(todo):
+            buffered += articles_by_id(store, [doc_id for doc_id, _ in todo[read : read + WINDOW]])
+            read += WINDOW
+        chunk, buffered = buffered[:size], buffered[size:]
+        if chunk:  # an article deleted since the list was read leaves the last chunk short
+            yield chunk
 
 
 def _run(actors: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], dict[str, pa.Table]]]:
@@ -143,14 +146,7 @@ class _Batch:
             pq.write_table(rows, path)
             self.files.setdefault(table, []).append(path)
         self.done.extend((doc_id, self.hashes.pop(doc_id)) for doc_id in ids)
-        counts = self.summary.counts
-        counts["extracted"] += len(ids)
-        counts["mentions"] += tables["mentions"].num_rows
-        counts["events"] += tables["events"].num_rows
-        counts["quotes"] += pc.sum(pc.equal(tables["quotes"]["kind"], "direct")).as_py() or 0
-        if self.on_article:
-            for doc_id in ids:
-                self.on_article(doc_id)
+        count(self.summary, ids, tables, self.on_article)
         if len(self.done) >= BATCH:
             self.load()
 
