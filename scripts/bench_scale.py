@@ -17,10 +17,14 @@ against corpus size. Every ratio compares figures measured in this one run.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gzip
 import itertools
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +35,7 @@ from benchmem import memory_peaks, title
 
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.engine.ray_extract import extract_ray
+from allegiance.engine.ray_worker import ExtractWorker
 from allegiance.extraction.pipeline import VERSION, Extractor, extract
 from allegiance.parsing.nlp import MODEL
 from allegiance.reading.ingest import ingest
@@ -56,21 +61,32 @@ def slice_of(n: int, to: Path) -> Path:
 
 
 def replicated(n: int, to: Path) -> Path:
-    """``n`` records cycling through the benchmark file, copy k of a record with id ``<id>~k``."""
+    """``n`` records cycling through the benchmark file in order of publication, copy k of a record with id
+    ``<id>~k``, a line naming the copy (so its text differs) and a date k spans of the file later: a corpus
+    that grows over time at the file's daily rate, as a feed's does, rather than k copies piled on the same
+    days (the near-duplicate index holds the days near what is read, so it is the daily rate it follows)."""
+    with gzip.open(BENCH, "rt", encoding="utf-8") as fh:
+        records = sorted((json.loads(line) for line in fh), key=lambda r: str(r.get("published") or ""))
+    dates = [_date(r) for r in records]
+    span = (max(d for d in dates if d) - min(d for d in dates if d)).days + 1
     with open(to, "w", encoding="utf-8") as out:
-        written = 0
-        for copy in itertools.count():
-            with gzip.open(BENCH, "rt", encoding="utf-8") as fh:
-                for line in fh:
-                    if written == n:
-                        return to
-                    rec = json.loads(line)
-                    if copy:
-                        rec["doc_id"] = f"{rec.get('doc_id', written)}~{copy}"
-                        rec["text"] = f"{rec.get('text') or ''}\n\nReplica {copy} of this report."
-                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                    written += 1
+        for written in range(n):
+            copy, i = divmod(written, len(records))
+            rec = dict(records[i])
+            if copy:
+                rec["doc_id"] = f"{rec.get('doc_id', i)}~{copy}"
+                rec["text"] = f"{rec.get('text') or ''}\n\nReplica {copy} of this report."
+                if dates[i]:
+                    rec["published"] = str(dates[i] + dt.timedelta(copy * span))
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return to
+
+
+def _date(rec: dict) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(rec.get("published") or "")[:10])
+    except ValueError:
+        return None
 
 
 def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
@@ -97,20 +113,39 @@ def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
         with Store(db) as store, memory_peaks(ray_worker) as mem:
             t0 = time.perf_counter()
             extract_ray(store, kb, Path(f"{db}.parts"), workers=k)
-            results.append({"engine": "ray", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+            results.append({"engine": "ray", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem,
+                            "startup": ray_startup(kb, k)})
     return results
+
+
+def ray_startup(kb: KnowledgeBase, workers: int) -> float:
+    """Seconds until ``workers`` new Ray workers have loaded the pipeline, knowledge base and models (each
+    answers an empty chunk): the part of a Ray run that does not depend on how many articles it extracts."""
+    t0 = time.perf_counter()
+    shared = [ray.put(kb), ray.put(None)]
+    actors = [ExtractWorker.remote(True) for _ in range(workers)]
+    ray.get([actor.extract.remote(shared, []) for actor in actors])
+    s = time.perf_counter() - t0
+    for actor in actors:
+        ray.kill(actor)
+    return s
 
 
 def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list[dict]:
     results = []
     for size in sizes:
         db = tmp / f"size-{size}.duckdb"
-        with memory_peaks() as ingest_mem:
-            with Store(db) as store:
-                t0 = time.perf_counter()
-                summary = ingest([replicated(size, tmp / f"size-{size}.jsonl")], store)
-                ingest_s = time.perf_counter() - t0
+        src = replicated(size, tmp / f"size-{size}.jsonl")
+        # the command a user runs, in its own process, so its peak memory is its own
+        t0 = time.perf_counter()
+        cmd = subprocess.Popen([sys.executable, "-c", "from allegiance.cli import app; app()", "ingest", str(src), "--db", str(db),
+                                "--no-extract", "--quiet"])
+        _, status, usage = os.wait4(cmd.pid, 0)
+        ingest_s = time.perf_counter() - t0
+        if status:
+            raise SystemExit(f"ingest of {size:,} articles failed ({status})")
         with Store(db) as store:
+            stored = store.con.execute("SELECT count(*), count(*) FILTER (duplicate_of IS NULL) FROM articles").fetchone()
             # the benchmark's setup, not the product: every article but the last `window` counts as extracted
             store.con.execute(
                 """INSERT INTO extractions (doc_id, content_hash, version, status)
@@ -120,11 +155,11 @@ def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list
                 t0 = time.perf_counter()
                 done = extract_ray(store, kb, Path(f"{db}.parts"), workers=2)
                 s = time.perf_counter() - t0
-        results.append({"size": size, "stored": summary.counts["new"], "ingest_s": ingest_s,
-                        "db_kb": db.stat().st_size / 1024 / max(1, summary.counts["new"]),
-                        "ingest_rss": ingest_mem["largest"], "extracted": done.counts["extracted"], "s": s, **mem})
+        results.append({"size": size, "stored": stored[0], "originals": stored[1], "ingest_s": ingest_s,
+                        "db_kb": db.stat().st_size / 1024 / max(1, stored[0]),
+                        "ingest_rss": usage.ru_maxrss / 1024, "extracted": done.counts["extracted"], "s": s, **mem})
         db.unlink()
-        (tmp / f"size-{size}.jsonl").unlink()
+        src.unlink()
     return results
 
 
@@ -134,32 +169,44 @@ def main() -> None:
     ap.add_argument("--sizes", default="2000,10000", help="corpus sizes for the memory runs (the issue: 10000,100000)")
     ap.add_argument("--window", type=int, default=48, help="articles extracted at each corpus size")
     ap.add_argument("--skip-sizes", action="store_true", help="only the throughput runs")
+    ap.add_argument("--skip-throughput", action="store_true", help="only the memory runs")
     args = ap.parse_args()
     kb = KnowledgeBase.load()
     ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20, logging_level="WARNING",
              log_to_driver=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            runs = throughput(Path(tmp), args.articles, kb)
+            runs = [] if args.skip_throughput else throughput(Path(tmp), args.articles, kb)
             sizes = [] if args.skip_sizes else by_size(Path(tmp), [int(s) for s in args.sizes.split(",")], args.window, kb)
     finally:
         ray.shutdown()
-    rate = {(r["engine"], r["workers"]): r["n"] / r["s"] for r in runs}
-    print(f"throughput over {runs[0]['n']} English articles (articles/s; peak memory in MB: RSS of the largest worker "
-          "and of the driver, PSS of the driver and its workers; Ray's own daemons left out)")
-    for r in runs:
-        print(f"  {r['engine']:10s} {r['workers']} worker(s): {r['n'] / r['s']:5.2f}/s ({r['s']:6.1f}s)  "
-              f"largest worker {r['worker'] or r['self']:5.0f}  driver {r['self']:5.0f}  driver+workers {r['group']:5.0f}")
-    for k in (1, 2):
-        print(f"  {k} worker(s): local / bare spaCy {rate['local', k] / rate['bare spaCy', k]:.2f}; "
-              f"ray / bare spaCy {rate['ray', k] / rate['bare spaCy', k]:.2f}")
-    print(f"  scaling 1 -> 2 workers: ray {rate['ray', 2] / rate['ray', 1]:.2f}x, local {rate['local', 2] / rate['local', 1]:.2f}x, "
-          f"bare spaCy {rate['bare spaCy', 2] / rate['bare spaCy', 1]:.2f}x")
+    if runs:
+        report_throughput(runs)
     for r in sizes:
-        print(f"corpus of {r['size']:,}: ingest {r['ingest_s']:.0f}s, peak {r['ingest_rss']:.0f} MB RSS, "
-              f"{r['db_kb']:.1f} KB per stored article; "
+        print(f"corpus of {r['size']:,} ({r['originals']:,} originals): ingest {r['ingest_s']:.0f}s, "
+              f"peak {r['ingest_rss']:.0f} MB RSS, {r['db_kb']:.1f} KB per stored article; "
               f"{r['extracted']} extracted on 2 Ray workers in {r['s']:.0f}s: largest worker {r['worker']:.0f} MB RSS, "
               f"driver {r['self']:.0f} MB RSS, driver+workers {r['group']:.0f} MB PSS")
+
+
+def report_throughput(runs: list[dict]) -> None:
+    rate = {(r["engine"], r["workers"]): r["n"] / r["s"] for r in runs}
+    cpu = {(r["engine"], r["workers"]): r["cpu"] / r["n"] for r in runs}
+    print(f"throughput over {runs[0]['n']} English articles (articles/s; CPU seconds per article, of the driver and "
+          "its workers; peak memory in MB: RSS of the largest worker and of the driver, PSS of the driver and its "
+          "workers; Ray's own daemons left out)")
+    for r in runs:
+        print(f"  {r['engine']:10s} {r['workers']} worker(s): {r['n'] / r['s']:5.2f}/s ({r['s']:6.1f}s)  "
+              f"cpu {r['cpu'] / r['n']:.2f} s/article  largest worker {r['worker'] or r['self']:5.0f}  "
+              f"driver {r['self']:5.0f}  driver+workers {r['group']:5.0f}"
+              + (f"  (start-up of its workers {r['startup']:.1f}s)" if "startup" in r else ""))
+    for k in (1, 2):
+        print(f"  {k} worker(s): local / bare spaCy {rate['local', k] / rate['bare spaCy', k]:.2f} "
+              f"(CPU per article {cpu['bare spaCy', k] / cpu['local', k]:.2f}); "
+              f"ray / bare spaCy {rate['ray', k] / rate['bare spaCy', k]:.2f} "
+              f"(CPU per article {cpu['bare spaCy', k] / cpu['ray', k]:.2f})")
+    print(f"  scaling 1 -> 2 workers: ray {rate['ray', 2] / rate['ray', 1]:.2f}x, local {rate['local', 2] / rate['local', 1]:.2f}x, "
+          f"bare spaCy {rate['bare spaCy', 2] / rate['bare spaCy', 1]:.2f}x")
 
 
 if __name__ == "__main__":

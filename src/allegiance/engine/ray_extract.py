@@ -11,6 +11,7 @@ consistent as after a local run and the next run extracts what is missing.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,14 +37,19 @@ WINDOW = 256
 
 def connect(address: str | None, workers: int | None) -> bool:
     """Join the cluster at ``address``, or start a local one with ``workers`` CPUs; True if this call
-    started Ray (and so should stop it). A process that already joined a cluster keeps it."""
+    started Ray (and so should stop it). A process that already joined a cluster keeps it.
+
+    Ray's own start-up chatter is kept out of the command's output: its log at WARNING, and not the notice
+    that it turned token authentication on (its default for a local cluster, kept); errors still show, and
+    the workers' output still reaches the terminal, so their errors and warnings are seen."""
     if ray.is_initialized():
         return False
     if address:
-        ray.init(address=address, logging_level="WARNING", log_to_driver=False)
+        ray.init(address=address, logging_level="WARNING", log_to_driver=True)
     else:
+        logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
         ray.init(num_cpus=workers or default_processes(), include_dashboard=False, logging_level="WARNING",
-                 log_to_driver=False)
+                 log_to_driver=True)
     return True
 
 
@@ -73,11 +79,11 @@ def extract_ray(
             workers = max(1, min(workers, len(todo)))
             # one copy of the knowledge base in the object store for every worker; held until the end of the
             # run, since a restarted worker reads it again
-            kb_ref, lexicon_ref = ray.put(kb), ray.put(lexicon)
-            actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(kb_ref, lexicon_ref, learned)
+            shared = [ray.put(kb), ray.put(lexicon)]
+            actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(learned)
                       for _ in range(workers)]
             batch = _Batch(store, parts, dict(todo), summary, on_article)
-            for ids, tables in _run(actors, _chunks(store, todo, chunk_sizes(len(todo), workers))):
+            for ids, tables in _run(actors, shared, _chunks(store, todo, chunk_sizes(len(todo), workers))):
                 batch.add(ids, tables)
             batch.load()
         summary.counts.update(corpus.update(store))
@@ -107,7 +113,7 @@ def _chunks(store: Store, todo: list[tuple[str, str]], sizes: Iterable[int]) -> 
             yield chunk
 
 
-def _run(actors: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], dict[str, pa.Table]]]:
+def _run(actors: list, shared: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], dict[str, pa.Table]]]:
     """Each chunk's results as its worker returns them, with at most ``IN_FLIGHT`` chunks per worker queued.
     A chunk goes to the worker with the fewest queued, so a slow or restarting worker gets less."""
     queued: dict = {}  # object ref -> actor
@@ -122,7 +128,7 @@ def _run(actors: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str
         while len(queued) >= IN_FLIGHT * len(actors):
             yield finished()
         actor = min(actors, key=load.__getitem__)
-        queued[actor.extract.remote(chunk)] = actor
+        queued[actor.extract.remote(shared, chunk)] = actor
         load[actor] += 1
     while queued:
         yield finished()
