@@ -103,18 +103,20 @@ def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
             t0 = time.perf_counter()
             for _ in nlp.pipe(texts, batch_size=16, n_process=k):
                 pass
-            results.append({"engine": "bare spaCy", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+            s = time.perf_counter() - t0
+        results.append({"engine": "bare spaCy", "workers": k, "n": n, "s": s, **mem})
         db = shutil.copyfile(base, tmp / f"local-{k}.duckdb")
         with Store(db) as store, memory_peaks(forked_worker) as mem:
             t0 = time.perf_counter()
             extract(store, extractor, processes=k)
-            results.append({"engine": "local", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+            s = time.perf_counter() - t0
+        results.append({"engine": "local", "workers": k, "n": n, "s": s, **mem})
         db = shutil.copyfile(base, tmp / f"ray-{k}.duckdb")
         with Store(db) as store, memory_peaks(ray_worker) as mem:
             t0 = time.perf_counter()
             extract_ray(store, kb, Path(f"{db}.parts"), workers=k)
-            results.append({"engine": "ray", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem,
-                            "startup": ray_startup(kb, k)})
+            s = time.perf_counter() - t0
+        results.append({"engine": "ray", "workers": k, "n": n, "s": s, **mem, "startup": ray_startup(kb, k)})
     return results
 
 
