@@ -1,17 +1,20 @@
 """Scaling benchmark: the local and Ray engines at 1 and 2 workers against a bare spaCy pipe, and memory
-against corpus size. Every ratio compares figures measured in this one run.
+against corpus size. Every ratio compares figures measured in this one run; beside articles per second,
+CPU seconds per article (driver and workers), which the other jobs of a shared machine change less.
 
 1. Throughput. The first ``--articles`` English articles of the benchmark file are ingested once; then
    each of bare ``spacy.load(...).pipe(n_process=k)``, ``extract`` (local engine, k processes) and
    ``extract_ray`` (k Ray workers on a local cluster of 2 CPUs) runs over them for k = 1 and 2, each on
-   its own copy of the store. Ray's times include starting its workers (each loads the pipeline).
+   its own copy of the store. "ray" includes starting its workers (each loads the pipeline), as a command
+   does; "ray (warm)" runs on workers started before (``Workers``), as a driver that stays up does.
 2. Memory against corpus size. For each of ``--sizes``, the benchmark file is replicated to that many
-   records with new ids (and a line naming the copy, so each has its own content), ingested without
-   extraction (peak memory of the ingest), and then ``--window`` of those articles are extracted on Ray
-   with 2 workers while the rest count as extracted already: the workers' peak memory must not depend on
-   how many articles the store holds.
+   records with new ids, in order of publication, each copy dated one span of the file later (a corpus
+   growing over time), and ingested without extraction by the ``allegiance ingest`` command in its own
+   process (its peak memory); then ``--window`` of those articles are extracted on Ray with 2 workers
+   while the rest count as extracted already: memory must not depend on how many articles the store holds.
 
     python scripts/bench_scale.py [--articles 96] [--sizes 2000,10000] [--window 48] [--skip-sizes]
+                                  [--skip-throughput]
 """
 
 from __future__ import annotations
@@ -34,8 +37,7 @@ import spacy
 from benchmem import memory_peaks, title
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.engine.ray_extract import extract_ray
-from allegiance.engine.ray_worker import ExtractWorker
+from allegiance.engine.ray_extract import Workers, extract_ray
 from allegiance.extraction.pipeline import VERSION, Extractor, extract
 from allegiance.parsing.nlp import MODEL
 from allegiance.reading.ingest import ingest
@@ -116,21 +118,25 @@ def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
             t0 = time.perf_counter()
             extract_ray(store, kb, Path(f"{db}.parts"), workers=k)
             s = time.perf_counter() - t0
-        results.append({"engine": "ray", "workers": k, "n": n, "s": s, **mem, "startup": ray_startup(kb, k)})
+        results.append({"engine": "ray", "workers": k, "n": n, "s": s, **mem})
+        pool, startup = started_workers(kb, k)
+        db = shutil.copyfile(base, tmp / f"ray-warm-{k}.duckdb")
+        with Store(db) as store, memory_peaks(ray_worker) as mem:
+            t0 = time.perf_counter()
+            extract_ray(store, kb, Path(f"{db}.parts"), pool=pool)
+            s = time.perf_counter() - t0
+        pool.close()
+        results.append({"engine": "ray (warm)", "workers": k, "n": n, "s": s, **mem, "startup": startup})
     return results
 
 
-def ray_startup(kb: KnowledgeBase, workers: int) -> float:
-    """Seconds until ``workers`` new Ray workers have loaded the pipeline, knowledge base and models (each
-    answers an empty chunk): the part of a Ray run that does not depend on how many articles it extracts."""
+def started_workers(kb: KnowledgeBase, workers: int) -> tuple[Workers, float]:
+    """``workers`` new Ray workers, and the seconds until all have loaded the pipeline, knowledge base and
+    models (each answers an empty chunk): the part of a run that does not depend on how many articles it has."""
     t0 = time.perf_counter()
-    shared = [ray.put(kb), ray.put(None)]
-    actors = [ExtractWorker.remote(True) for _ in range(workers)]
-    ray.get([actor.extract.remote(shared, []) for actor in actors])
-    s = time.perf_counter() - t0
-    for actor in actors:
-        ray.kill(actor)
-    return s
+    pool = Workers(kb, workers=workers)
+    ray.get([actor.extract.remote(pool.shared, []) for actor in pool.actors])
+    return pool, time.perf_counter() - t0
 
 
 def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list[dict]:
@@ -201,14 +207,13 @@ def report_throughput(runs: list[dict]) -> None:
         print(f"  {r['engine']:10s} {r['workers']} worker(s): {r['n'] / r['s']:5.2f}/s ({r['s']:6.1f}s)  "
               f"cpu {r['cpu'] / r['n']:.2f} s/article  largest worker {r['worker'] or r['self']:5.0f}  "
               f"driver {r['self']:5.0f}  driver+workers {r['group']:5.0f}"
-              + (f"  (start-up of its workers {r['startup']:.1f}s)" if "startup" in r else ""))
+              + (f"  (workers started before, in {r['startup']:.1f}s)" if "startup" in r else ""))
     for k in (1, 2):
-        print(f"  {k} worker(s): local / bare spaCy {rate['local', k] / rate['bare spaCy', k]:.2f} "
-              f"(CPU per article {cpu['bare spaCy', k] / cpu['local', k]:.2f}); "
-              f"ray / bare spaCy {rate['ray', k] / rate['bare spaCy', k]:.2f} "
-              f"(CPU per article {cpu['bare spaCy', k] / cpu['ray', k]:.2f})")
-    print(f"  scaling 1 -> 2 workers: ray {rate['ray', 2] / rate['ray', 1]:.2f}x, local {rate['local', 2] / rate['local', 1]:.2f}x, "
-          f"bare spaCy {rate['bare spaCy', 2] / rate['bare spaCy', 1]:.2f}x")
+        print(f"  {k} worker(s), against bare spaCy (rate; CPU per article): " + ", ".join(
+            f"{engine} {rate[engine, k] / rate['bare spaCy', k]:.2f}; {cpu['bare spaCy', k] / cpu[engine, k]:.2f}"
+            for engine in ("local", "ray", "ray (warm)")))
+    print("  scaling 1 -> 2 workers: " + ", ".join(
+        f"{engine} {rate[engine, 2] / rate[engine, 1]:.2f}x" for engine in ("bare spaCy", "local", "ray", "ray (warm)")))
 
 
 if __name__ == "__main__":

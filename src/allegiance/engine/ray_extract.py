@@ -53,6 +53,30 @@ def connect(address: str | None, workers: int | None) -> bool:
     return True
 
 
+def cluster_cpus() -> int:
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+class Workers:
+    """Ray workers holding the pipeline, knowledge base and models. ``extract_ray`` starts its own for a run
+    unless given these: a driver that stays up (a feed extracted every few minutes) then pays their start-up,
+    several seconds each, once rather than every run."""
+
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None, learned: bool = True,
+                 workers: int | None = None):
+        workers = workers or cluster_cpus()
+        # one copy of the knowledge base in the object store for every worker; held while they live, since a
+        # restarted worker reads it again
+        self.shared = [ray.put(kb), ray.put(lexicon)]
+        self.actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(learned)
+                       for _ in range(workers)]
+
+    def close(self) -> None:
+        for actor in self.actors:
+            ray.kill(actor)
+        self.actors = []
+
+
 def extract_ray(
     store: Store,
     kb: KnowledgeBase,
@@ -64,26 +88,24 @@ def extract_ray(
     workers: int | None = None,
     address: str | None = None,
     on_article: Callable[[str], None] | None = None,
+    pool: Workers | None = None,
 ) -> ExtractSummary:
-    """Extract the articles still to extract on Ray; ``parts`` is the folder for the Parquet files."""
+    """Extract the articles still to extract on Ray; ``parts`` is the folder for the Parquet files. With
+    ``pool`` (on a cluster this process joined already), its workers run the chunks, and stay up."""
     summary = ExtractSummary()
     summary.counts["skipped (non-English)"] = store.count_non_english()
     todo = pending_extractions(store, VERSION, force)
     shutil.rmtree(parts, ignore_errors=True)  # files of a run that died before loading them: redone below
     started = bool(todo) and connect(address, workers)
-    actors = []
+    own = None
     batch = None
     try:
         if todo:
-            workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-            workers = max(1, min(workers, len(todo)))
-            # one copy of the knowledge base in the object store for every worker; held until the end of the
-            # run, since a restarted worker reads it again
-            shared = [ray.put(kb), ray.put(lexicon)]
-            actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(learned)
-                      for _ in range(workers)]
+            if pool is None:
+                pool = own = Workers(kb, lexicon, learned, min(workers or cluster_cpus(), len(todo)))
             batch = _Batch(store, parts, dict(todo), summary, on_article)
-            for ids, tables in _run(actors, shared, _chunks(store, todo, chunk_sizes(len(todo), workers))):
+            sizes = chunk_sizes(len(todo), len(pool.actors))
+            for ids, tables in _run(pool.actors, pool.shared, _chunks(store, todo, sizes)):
                 batch.add(ids, tables)
             batch.load()
         summary.counts.update(corpus.update(store))
@@ -92,8 +114,8 @@ def extract_ray(
         if batch is not None:
             summary.counts["extracted"] -= batch.unloaded()
     finally:
-        for actor in actors:
-            ray.kill(actor)
+        if own is not None:
+            own.close()
         if started:
             ray.shutdown()
     shutil.rmtree(parts, ignore_errors=True)
