@@ -175,7 +175,7 @@ def _chunks(extractor: Extractor, articles: list[tuple], processes: int) -> Iter
         i += size
     gc.collect()
     gc.freeze()  # the workers' garbage collector then leaves the shared pipeline's pages shared
-    pool = multiprocessing.get_context("fork").Pool(processes, _start_worker, (extractor,), maxtasksperchild=20)
+    pool = multiprocessing.get_context("fork").Pool(processes, _start_worker, (extractor,), maxtasksperchild=10)
     gc.unfreeze()
     try:
         yield from pool.imap(_work, chunks)
