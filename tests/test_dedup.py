@@ -37,15 +37,29 @@ def _stored(store, tmp_path) -> None:
 
 def test_memory_held_follows_the_window_not_the_stored_days(store, tmp_path):
     _stored(store, tmp_path)
-    near = dedup.NearDuplicates(store.original_signatures, days=3, resident=14)
+    near = dedup.NearDuplicates(store.original_signatures, days=3, held=14)
     held = []
     for i in range(STORED_DAYS):
         day = START + dt.timedelta(i)
         copy = dedup.signature(_text(i) + " a line the copy adds")
         assert near.original_of(f"copy{i}", copy, day)[0] == f"a{i}"
         held.append(len(near))
-    # one original a day: at most `resident` days of them, while the store holds 400
+    # one original a day: at most `held` of them, while the store holds 400
     assert 7 <= max(held) <= 14
+
+
+def test_a_store_under_the_limit_is_read_once(store, tmp_path):
+    _stored(store, tmp_path)
+    reads = []
+
+    def load(first, last):
+        reads.append((first, last))
+        return store.original_signatures(first, last)
+
+    near = dedup.NearDuplicates(load)
+    for i in range(0, STORED_DAYS, 7):
+        assert near.original_of("probe", dedup.signature(_text(i)), START + dt.timedelta(i))[0] == f"a{i}"
+    assert len(reads) == 2 and len(near) == STORED_DAYS  # the undated originals, then all the others
 
 
 def test_copies_are_linked_within_the_window_and_not_beyond(store, tmp_path):
@@ -64,7 +78,7 @@ def test_copies_are_linked_within_the_window_and_not_beyond(store, tmp_path):
 
 def test_an_updated_original_replaces_its_signature_under_its_new_day(store, tmp_path):
     _stored(store, tmp_path)
-    near = dedup.NearDuplicates(store.original_signatures, days=1, resident=8)
+    near = dedup.NearDuplicates(store.original_signatures, days=1, held=8)
     old, new = START + dt.timedelta(10), START + dt.timedelta(100)
     sig = dedup.signature(_text(10))
     assert near.original_of("probe", sig, old)[0] == "a10"

@@ -8,15 +8,16 @@ the estimated Jaccard similarity.
 Copies of a story appear within days of each other, so the index is cut by
 publication day and an article is compared with the originals published up to
 ``DAYS`` days before or after it: the days it needs are loaded from the store
-when first asked for and the least recently used are dropped beyond
-``RESIDENT`` days, so the memory of an ingest follows the window, not the
-corpus (at 10^6 articles a day the corpus does not fit in one process).
+when first asked for and the least recently used are dropped beyond ``HELD``
+originals, so the memory of an ingest follows the window, not the corpus (at
+10^6 articles a day the corpus does not fit in one process).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import zlib
 from collections import OrderedDict
@@ -34,9 +35,9 @@ SCHEME = "affine32"
 THRESHOLD = 0.7
 #: An article is compared with the originals published this many days before or after it.
 DAYS = 7
-#: Days of the index held in memory at most (the least recently used beyond are dropped): several windows,
-#: so articles arriving a few days out of order do not reload the same days again and again.
-RESIDENT = 4 * (2 * DAYS + 1)
+#: Originals held in memory at most (~5.5 KB each): a store with fewer is read whole, once; beyond, the
+#: least recently used days are dropped and read again from the store when an article needs them.
+HELD = 20_000
 _WORD = re.compile(r"\w+")
 
 
@@ -98,19 +99,24 @@ class _Day:
 
 
 class NearDuplicates:
-    """An LSH index of the originals, one partition per publication day; only the days near the articles
-    asked about are held. Without a ``load`` function it starts empty (what this process adds is all
-    there is); with one, a day is read from the store the first time it is needed."""
+    """An LSH index of the originals, one partition per publication day. Without a ``load`` function it starts
+    empty (what this process adds is all there is). With one, it reads the whole store if that holds at most
+    ``held`` originals, and otherwise the days near each article asked about, the first time it is needed."""
 
     def __init__(self, load: Loader | None = None, threshold: float = THRESHOLD, days: int = DAYS,
-                 resident: int = RESIDENT):
-        self.threshold, self.days, self.resident = threshold, days, resident
+                 held: int = HELD):
+        self.threshold, self.days, self.held = threshold, days, held
         self._load = load
-        self._days: OrderedDict[dt.date, _Day] = OrderedDict()  # least recently used first
+        # the days read or started, least recently used first; None: a day without originals
+        self._days: OrderedDict[dt.date, _Day | None] = OrderedDict()
         self._undated = _Day(threshold)
         self._day_of: dict[str, dt.date | None] = {}  # where each held original is indexed
+        self._complete = True  # every stored original is held: a day not seen yet has none
         if load:
             self._fill(load(None, None))
+            if not self._fill(load(dt.date.min, dt.date.max), limit=held):
+                for d in list(self._days):  # the last day read may be partial: none is kept
+                    self._forget(d)
 
     def __len__(self) -> int:
         """Originals held in memory."""
@@ -130,7 +136,7 @@ class NearDuplicates:
         parts = [self._undated, *(self._window(published, self.days) if published else self._days.values())]
         best: tuple[str, float] | None = None
         for part in parts:
-            for other in part.lsh.query(mh):
+            for other in part.lsh.query(mh) if part else ():
                 if other == doc_id:
                     continue
                 sim = mh.jaccard(part.sigs[other])
@@ -138,31 +144,47 @@ class NearDuplicates:
                     best = (other, round(float(sim), 4))
         return best
 
-    def _window(self, day: dt.date, days: int) -> list[_Day]:
-        """The partitions of the days around ``day``, loading those not held (in one read) and dropping the least
-        recently used beyond ``resident``."""
+    def _window(self, day: dt.date, days: int) -> list[_Day | None]:
+        """The partitions of the days around ``day``: those not held are read from the store (in one read), and
+        the least recently used other days dropped while more than ``held`` originals are held."""
         wanted = [day + dt.timedelta(d) for d in range(-days, days + 1)]
         missing = [d for d in wanted if d not in self._days]
         for d in missing:
-            self._days[d] = _Day(self.threshold)
-        if missing and self._load:
+            self._days[d] = None
+        if missing and self._load and not self._complete:
             new = set(missing)
             self._fill(row for row in self._load(missing[0], missing[-1]) if row[1] in new)
         for d in wanted:
             self._days.move_to_end(d)
-        while len(self._days) > max(self.resident, len(wanted)):
-            _, dropped = self._days.popitem(last=False)
-            for other in dropped.sigs:
-                del self._day_of[other]
+        for d in list(itertools.islice(self._days, len(self._days) - len(wanted))):  # least recently used first
+            if len(self) <= self.held:
+                break
+            self._forget(d)
         return [self._days[d] for d in wanted]
 
-    def _fill(self, rows: Iterable[tuple[str, dt.date | None, bytes]]) -> None:
+    def _forget(self, day: dt.date) -> None:
+        """Drop a day from memory: from now on, a day not held is read from the store."""
+        dropped = self._days.pop(day)
+        self._complete = False
+        for other in dropped.sigs if dropped else ():
+            del self._day_of[other]
+
+    def _fill(self, rows: Iterable[tuple[str, dt.date | None, bytes]], limit: int | None = None) -> bool:
+        """Index these stored originals; False if that stopped at more than ``limit``."""
         for doc_id, published, sig in rows:
             if doc_id not in self._day_of:  # one this run re-dated and indexed under its new day already
+                if published is not None:
+                    self._days.setdefault(published, None)
                 self._put(doc_id, published, from_bytes(sig))
+                if limit is not None and len(self) > limit:
+                    return False
+        return True
 
     def _put(self, doc_id: str, published: dt.date | None, mh: MinHash) -> None:
-        part = self._undated if published is None else self._days[published]
+        if published is None:
+            part = self._undated
+        else:
+            part = self._days[published] = self._days[published] or _Day(self.threshold)
         part.lsh.insert(doc_id, mh)
         part.sigs[doc_id] = mh
         self._day_of[doc_id] = published
