@@ -166,8 +166,8 @@ def chunk_sizes(n: int, workers: int) -> Iterator[int]:
 
 def _chunks(extractor: Extractor, articles: list[tuple], processes: int) -> Iterator[tuple[list[str], dict]]:
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for i in range(0, len(articles), BATCH):
-            yield extractor.chunk(articles[i : i + BATCH])
+        for i in range(0, len(articles), CHUNK):
+            yield extractor.chunk(articles[i : i + CHUNK])
         return
     chunks, i = [], 0
     for size in chunk_sizes(len(articles), processes):
