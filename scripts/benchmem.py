@@ -71,7 +71,7 @@ def memory_peaks(is_worker: Callable[[int], bool] | None = None):
     peaks = {"largest": 0.0, "total": 0.0, "self": 0.0, "worker": 0.0, "group": 0.0, "cpu": 0.0}
     stop = threading.Event()
     me = os.getpid()
-    cpu_before = cpu_seconds(me)
+    cpu_before = {p: cpu_seconds(p) for p in tree(me)}  # workers started before the block count from here
     worker_cpu: dict[int, float] = {}
 
     def sample() -> None:
@@ -95,4 +95,4 @@ def memory_peaks(is_worker: Callable[[int], bool] | None = None):
     finally:
         stop.set()
         thread.join()
-        peaks["cpu"] = cpu_seconds(me) - cpu_before + sum(worker_cpu.values())
+        peaks["cpu"] = sum(seconds - cpu_before.get(p, 0.0) for p, seconds in {**worker_cpu, me: cpu_seconds(me)}.items())
