@@ -34,7 +34,7 @@ from pathlib import Path
 
 import ray
 import spacy
-from benchmem import memory_peaks, title
+from benchmem import command, memory_peaks, title
 
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.engine.ray_extract import Workers, extract_ray
@@ -52,8 +52,9 @@ def ray_worker(pid: int) -> bool:
 
 
 def forked_worker(pid: int) -> bool:
-    """A process forked by the local engine or spaCy, not one of the Ray cluster's own."""
-    return "ray" not in title(pid)
+    """A process forked by the local engine or spaCy: it has this process's command line (Ray's own Python
+    daemons, also below this process, start with the same interpreter but run another script)."""
+    return command(pid) == command(os.getpid())
 
 
 def slice_of(n: int, to: Path) -> Path:

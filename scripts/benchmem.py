@@ -53,12 +53,17 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def title(pid: int) -> str:
+def command(pid: int) -> bytes:
+    """A process's command line, its arguments separated by NUL bytes."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read().split(b"\0")[0].decode(errors="replace")
+            return fh.read()
     except OSError:
-        return ""
+        return b""
+
+
+def title(pid: int) -> str:
+    return command(pid).split(b"\0")[0].decode(errors="replace")
 
 
 @contextmanager
