@@ -1,36 +1,43 @@
 """Scaling benchmark: the local and Ray engines at 1 and 2 workers against a bare spaCy pipe, and memory
-against corpus size. Every ratio compares figures measured in this one run.
+against corpus size. Every ratio compares figures measured in this one run; beside articles per second,
+CPU seconds per article (driver and workers), which the other jobs of a shared machine change less.
 
 1. Throughput. The first ``--articles`` English articles of the benchmark file are ingested once; then
    each of bare ``spacy.load(...).pipe(n_process=k)``, ``extract`` (local engine, k processes) and
    ``extract_ray`` (k Ray workers on a local cluster of 2 CPUs) runs over them for k = 1 and 2, each on
-   its own copy of the store. Ray's times include starting its workers (each loads the pipeline).
+   its own copy of the store. "ray" includes starting its workers (each loads the pipeline), as a command
+   does; "ray (warm)" runs on workers started before (``Workers``), as a driver that stays up does.
 2. Memory against corpus size. For each of ``--sizes``, the benchmark file is replicated to that many
-   records with new ids (and a line naming the copy, so each has its own content), ingested without
-   extraction (peak memory of the ingest), and then ``--window`` of those articles are extracted on Ray
-   with 2 workers while the rest count as extracted already: the workers' peak memory must not depend on
-   how many articles the store holds.
+   records with new ids, in order of publication, each copy dated one span of the file later (a corpus
+   growing over time), and ingested without extraction by the ``allegiance ingest`` command in its own
+   process (its peak memory); then ``--window`` of those articles are extracted on Ray with 2 workers
+   while the rest count as extracted already: memory must not depend on how many articles the store holds.
 
     python scripts/bench_scale.py [--articles 96] [--sizes 2000,10000] [--window 48] [--skip-sizes]
+                                  [--skip-throughput]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gzip
 import itertools
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import ray
 import spacy
-from benchmem import memory_peaks, title
+from benchmem import command, memory_peaks, title
 
 from allegiance.actors.kb import KnowledgeBase
-from allegiance.engine.ray_extract import extract_ray
+from allegiance.engine.ray_extract import Workers, extract_ray
 from allegiance.extraction.pipeline import VERSION, Extractor, extract
 from allegiance.parsing.nlp import MODEL
 from allegiance.reading.ingest import ingest
@@ -45,8 +52,9 @@ def ray_worker(pid: int) -> bool:
 
 
 def forked_worker(pid: int) -> bool:
-    """A process forked by the local engine or spaCy, not one of the Ray cluster's own."""
-    return "ray" not in title(pid)
+    """A process forked by the local engine or spaCy: it has this process's command line (Ray's own Python
+    daemons, also below this process, start with the same interpreter but run another script)."""
+    return command(pid) == command(os.getpid())
 
 
 def slice_of(n: int, to: Path) -> Path:
@@ -56,21 +64,32 @@ def slice_of(n: int, to: Path) -> Path:
 
 
 def replicated(n: int, to: Path) -> Path:
-    """``n`` records cycling through the benchmark file, copy k of a record with id ``<id>~k``."""
+    """``n`` records cycling through the benchmark file in order of publication, copy k of a record with id
+    ``<id>~k``, a line naming the copy (so its text differs) and a date k spans of the file later: a corpus
+    that grows over time at the file's daily rate, as a feed's does, rather than k copies piled on the same
+    days (the near-duplicate index holds the days near what is read, so it is the daily rate it follows)."""
+    with gzip.open(BENCH, "rt", encoding="utf-8") as fh:
+        records = sorted((json.loads(line) for line in fh), key=lambda r: str(r.get("published") or ""))
+    dates = [_date(r) for r in records]
+    span = (max(d for d in dates if d) - min(d for d in dates if d)).days + 1
     with open(to, "w", encoding="utf-8") as out:
-        written = 0
-        for copy in itertools.count():
-            with gzip.open(BENCH, "rt", encoding="utf-8") as fh:
-                for line in fh:
-                    if written == n:
-                        return to
-                    rec = json.loads(line)
-                    if copy:
-                        rec["doc_id"] = f"{rec.get('doc_id', written)}~{copy}"
-                        rec["text"] = f"{rec.get('text') or ''}\n\nReplica {copy} of this report."
-                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                    written += 1
+        for written in range(n):
+            copy, i = divmod(written, len(records))
+            rec = dict(records[i])
+            if copy:
+                rec["doc_id"] = f"{rec.get('doc_id', i)}~{copy}"
+                rec["text"] = f"{rec.get('text') or ''}\n\nReplica {copy} of this report."
+                if dates[i]:
+                    rec["published"] = str(dates[i] + dt.timedelta(copy * span))
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return to
+
+
+def _date(rec: dict) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(rec.get("published") or "")[:10])
+    except ValueError:
+        return None
 
 
 def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
@@ -87,30 +106,55 @@ def throughput(tmp: Path, articles: int, kb: KnowledgeBase) -> list[dict]:
             t0 = time.perf_counter()
             for _ in nlp.pipe(texts, batch_size=16, n_process=k):
                 pass
-            results.append({"engine": "bare spaCy", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+            s = time.perf_counter() - t0
+        results.append({"engine": "bare spaCy", "workers": k, "n": n, "s": s, **mem})
         db = shutil.copyfile(base, tmp / f"local-{k}.duckdb")
         with Store(db) as store, memory_peaks(forked_worker) as mem:
             t0 = time.perf_counter()
             extract(store, extractor, processes=k)
-            results.append({"engine": "local", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+            s = time.perf_counter() - t0
+        results.append({"engine": "local", "workers": k, "n": n, "s": s, **mem})
         db = shutil.copyfile(base, tmp / f"ray-{k}.duckdb")
         with Store(db) as store, memory_peaks(ray_worker) as mem:
             t0 = time.perf_counter()
             extract_ray(store, kb, Path(f"{db}.parts"), workers=k)
-            results.append({"engine": "ray", "workers": k, "n": n, "s": time.perf_counter() - t0, **mem})
+            s = time.perf_counter() - t0
+        results.append({"engine": "ray", "workers": k, "n": n, "s": s, **mem})
+        pool, startup = started_workers(kb, k)
+        db = shutil.copyfile(base, tmp / f"ray-warm-{k}.duckdb")
+        with Store(db) as store, memory_peaks(ray_worker) as mem:
+            t0 = time.perf_counter()
+            extract_ray(store, kb, Path(f"{db}.parts"), pool=pool)
+            s = time.perf_counter() - t0
+        pool.close()
+        results.append({"engine": "ray (warm)", "workers": k, "n": n, "s": s, **mem, "startup": startup})
     return results
+
+
+def started_workers(kb: KnowledgeBase, workers: int) -> tuple[Workers, float]:
+    """``workers`` new Ray workers, and the seconds until all have loaded the pipeline, knowledge base and
+    models (each answers an empty chunk): the part of a run that does not depend on how many articles it has."""
+    t0 = time.perf_counter()
+    pool = Workers(kb, workers=workers)
+    ray.get([actor.extract.remote(pool.shared, []) for actor in pool.actors])
+    return pool, time.perf_counter() - t0
 
 
 def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list[dict]:
     results = []
     for size in sizes:
         db = tmp / f"size-{size}.duckdb"
-        with memory_peaks() as ingest_mem:
-            with Store(db) as store:
-                t0 = time.perf_counter()
-                summary = ingest([replicated(size, tmp / f"size-{size}.jsonl")], store)
-                ingest_s = time.perf_counter() - t0
+        src = replicated(size, tmp / f"size-{size}.jsonl")
+        # the command a user runs, in its own process, so its peak memory is its own
+        t0 = time.perf_counter()
+        cmd = subprocess.Popen([sys.executable, "-c", "from allegiance.cli import app; app()", "ingest", str(src), "--db", str(db),
+                                "--no-extract", "--quiet"])
+        _, status, usage = os.wait4(cmd.pid, 0)
+        ingest_s = time.perf_counter() - t0
+        if status:
+            raise SystemExit(f"ingest of {size:,} articles failed ({status})")
         with Store(db) as store:
+            stored = store.con.execute("SELECT count(*), count(*) FILTER (duplicate_of IS NULL) FROM articles").fetchone()
             # the benchmark's setup, not the product: every article but the last `window` counts as extracted
             store.con.execute(
                 """INSERT INTO extractions (doc_id, content_hash, version, status)
@@ -120,11 +164,11 @@ def by_size(tmp: Path, sizes: list[int], window: int, kb: KnowledgeBase) -> list
                 t0 = time.perf_counter()
                 done = extract_ray(store, kb, Path(f"{db}.parts"), workers=2)
                 s = time.perf_counter() - t0
-        results.append({"size": size, "stored": summary.counts["new"], "ingest_s": ingest_s,
-                        "db_kb": db.stat().st_size / 1024 / max(1, summary.counts["new"]),
-                        "ingest_rss": ingest_mem["largest"], "extracted": done.counts["extracted"], "s": s, **mem})
+        results.append({"size": size, "stored": stored[0], "originals": stored[1], "ingest_s": ingest_s,
+                        "db_kb": db.stat().st_size / 1024 / max(1, stored[0]),
+                        "ingest_rss": usage.ru_maxrss / 1024, "extracted": done.counts["extracted"], "s": s, **mem})
         db.unlink()
-        (tmp / f"size-{size}.jsonl").unlink()
+        src.unlink()
     return results
 
 
@@ -134,32 +178,43 @@ def main() -> None:
     ap.add_argument("--sizes", default="2000,10000", help="corpus sizes for the memory runs (the issue: 10000,100000)")
     ap.add_argument("--window", type=int, default=48, help="articles extracted at each corpus size")
     ap.add_argument("--skip-sizes", action="store_true", help="only the throughput runs")
+    ap.add_argument("--skip-throughput", action="store_true", help="only the memory runs")
     args = ap.parse_args()
     kb = KnowledgeBase.load()
     ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20, logging_level="WARNING",
              log_to_driver=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            runs = throughput(Path(tmp), args.articles, kb)
+            runs = [] if args.skip_throughput else throughput(Path(tmp), args.articles, kb)
             sizes = [] if args.skip_sizes else by_size(Path(tmp), [int(s) for s in args.sizes.split(",")], args.window, kb)
     finally:
         ray.shutdown()
-    rate = {(r["engine"], r["workers"]): r["n"] / r["s"] for r in runs}
-    print(f"throughput over {runs[0]['n']} English articles (articles/s; peak memory in MB: RSS of the largest worker "
-          "and of the driver, PSS of the driver and its workers; Ray's own daemons left out)")
-    for r in runs:
-        print(f"  {r['engine']:10s} {r['workers']} worker(s): {r['n'] / r['s']:5.2f}/s ({r['s']:6.1f}s)  "
-              f"largest worker {r['worker'] or r['self']:5.0f}  driver {r['self']:5.0f}  driver+workers {r['group']:5.0f}")
-    for k in (1, 2):
-        print(f"  {k} worker(s): local / bare spaCy {rate['local', k] / rate['bare spaCy', k]:.2f}; "
-              f"ray / bare spaCy {rate['ray', k] / rate['bare spaCy', k]:.2f}")
-    print(f"  scaling 1 -> 2 workers: ray {rate['ray', 2] / rate['ray', 1]:.2f}x, local {rate['local', 2] / rate['local', 1]:.2f}x, "
-          f"bare spaCy {rate['bare spaCy', 2] / rate['bare spaCy', 1]:.2f}x")
+    if runs:
+        report_throughput(runs)
     for r in sizes:
-        print(f"corpus of {r['size']:,}: ingest {r['ingest_s']:.0f}s, peak {r['ingest_rss']:.0f} MB RSS, "
-              f"{r['db_kb']:.1f} KB per stored article; "
+        print(f"corpus of {r['size']:,} ({r['originals']:,} originals): ingest {r['ingest_s']:.0f}s, "
+              f"peak {r['ingest_rss']:.0f} MB RSS, {r['db_kb']:.1f} KB per stored article; "
               f"{r['extracted']} extracted on 2 Ray workers in {r['s']:.0f}s: largest worker {r['worker']:.0f} MB RSS, "
               f"driver {r['self']:.0f} MB RSS, driver+workers {r['group']:.0f} MB PSS")
+
+
+def report_throughput(runs: list[dict]) -> None:
+    rate = {(r["engine"], r["workers"]): r["n"] / r["s"] for r in runs}
+    cpu = {(r["engine"], r["workers"]): r["cpu"] / r["n"] for r in runs}
+    print(f"throughput over {runs[0]['n']} English articles (articles/s; CPU seconds per article, of the driver and "
+          "its workers; peak memory in MB: RSS of the largest worker and of the driver, PSS of the driver and its "
+          "workers; Ray's own daemons left out)")
+    for r in runs:
+        print(f"  {r['engine']:10s} {r['workers']} worker(s): {r['n'] / r['s']:5.2f}/s ({r['s']:6.1f}s)  "
+              f"cpu {r['cpu'] / r['n']:.2f} s/article  largest worker {r['worker'] or r['self']:5.0f}  "
+              f"driver {r['self']:5.0f}  driver+workers {r['group']:5.0f}"
+              + (f"  (workers started before, in {r['startup']:.1f}s)" if "startup" in r else ""))
+    for k in (1, 2):
+        print(f"  {k} worker(s), against bare spaCy (rate; CPU per article): " + ", ".join(
+            f"{engine} {rate[engine, k] / rate['bare spaCy', k]:.2f}; {cpu['bare spaCy', k] / cpu[engine, k]:.2f}"
+            for engine in ("local", "ray", "ray (warm)")))
+    print("  scaling 1 -> 2 workers: " + ", ".join(
+        f"{engine} {rate[engine, 2] / rate[engine, 1]:.2f}x" for engine in ("bare spaCy", "local", "ray", "ray (warm)")))
 
 
 if __name__ == "__main__":

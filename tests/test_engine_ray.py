@@ -1,6 +1,6 @@
 """The Ray engine on a real local Ray cluster (2 worker CPUs) started by this module: it stores what the
 local engine stores, row for row and id for id, and a worker process killed mid-run loses and repeats
-nothing.
+nothing; workers kept between runs serve the next run alike.
 
 One cluster serves the whole module; the input is a handful of real articles (the seeds and a few
 records of the dev file), so the module stays within the CI budget.
@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from allegiance.actors.kb import KnowledgeBase
 from allegiance.cli import app
-from allegiance.engine.ray_extract import extract_ray
+from allegiance.engine.ray_extract import Workers, extract_ray
 from allegiance.extraction.pipeline import Extractor, extract
 from allegiance.outputs.export import export
 from allegiance.reading.ingest import ingest
@@ -120,13 +120,23 @@ def test_a_worker_killed_mid_run_loses_and_repeats_nothing(cluster, ingested, ex
         os.kill(busy[0], signal.SIGKILL)
         killed.append(busy[0])
 
-    with Store(db) as store:
-        summary = extract_ray(store, KnowledgeBase.load(), Path(f"{db}.parts"), workers=2,
-                              on_article=kill_a_busy_worker)
-    assert killed and not summary.interrupted
-    assert summary.counts["extracted"] == 5 + DEV_RECORDS
-    got = _dump(db, tmp_path / "out")
-    for what in expected:
-        assert got[what] == expected[what], what
-    with Store(db, read_only=True) as store:
-        assert store.con.execute("SELECT count(*) - count(DISTINCT (doc_id, mention_id)) FROM mentions").fetchall() == [(0,)]
+    kb = KnowledgeBase.load()
+    pool = Workers(kb, workers=2)
+    try:
+        with Store(db) as store:
+            summary = extract_ray(store, kb, Path(f"{db}.parts"), on_article=kill_a_busy_worker, pool=pool)
+        assert killed and not summary.interrupted
+        assert summary.counts["extracted"] == 5 + DEV_RECORDS
+        got = _dump(db, tmp_path / "out")
+        for what in expected:
+            assert got[what] == expected[what], what
+        with Store(db, read_only=True) as store:
+            assert store.con.execute(
+                "SELECT count(*) - count(DISTINCT (doc_id, mention_id)) FROM mentions").fetchall() == [(0,)]
+        # the same workers, one of them restarted, serve the next run of a driver that stays up
+        again = _copy(ingested, tmp_path / "again.duckdb")
+        with Store(again) as store:
+            extract_ray(store, kb, Path(f"{again}.parts"), pool=pool)
+        assert _dump(again, tmp_path / "again") == expected
+    finally:
+        pool.close()

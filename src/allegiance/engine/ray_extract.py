@@ -11,12 +11,12 @@ consistent as after a local run and the next run extracts what is missing.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import ray
 
@@ -24,7 +24,7 @@ from allegiance.actors.kb import KnowledgeBase
 from allegiance.analysis import corpus
 from allegiance.engine.ray_worker import ExtractWorker
 from allegiance.extraction.events.lexicon import Lexicon
-from allegiance.extraction.pipeline import BATCH, CHUNK, VERSION, ExtractSummary, default_processes
+from allegiance.extraction.pipeline import BATCH, VERSION, ExtractSummary, chunk_sizes, count, default_processes
 from allegiance.store import INTERRUPTS, Store
 from allegiance.store.parquet import articles_by_id, load_extractions, pending_extractions
 
@@ -37,15 +37,44 @@ WINDOW = 256
 
 def connect(address: str | None, workers: int | None) -> bool:
     """Join the cluster at ``address``, or start a local one with ``workers`` CPUs; True if this call
-    started Ray (and so should stop it). A process that already joined a cluster keeps it."""
+    started Ray (and so should stop it). A process that already joined a cluster keeps it.
+
+    Ray's own start-up chatter is kept out of the command's output: its log at WARNING, and not the notice
+    that it turned token authentication on (its default for a local cluster, kept); errors still show, and
+    the workers' output still reaches the terminal, so their errors and warnings are seen."""
     if ray.is_initialized():
         return False
     if address:
-        ray.init(address=address, logging_level="WARNING", log_to_driver=False)
+        ray.init(address=address, logging_level="WARNING", log_to_driver=True)
     else:
+        logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
         ray.init(num_cpus=workers or default_processes(), include_dashboard=False, logging_level="WARNING",
-                 log_to_driver=False)
+                 log_to_driver=True)
     return True
+
+
+def cluster_cpus() -> int:
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+class Workers:
+    """Ray workers holding the pipeline, knowledge base and models. ``extract_ray`` starts its own for a run
+    unless given these: a driver that stays up (a feed extracted every few minutes) then pays their start-up,
+    several seconds each, once rather than every run."""
+
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None, learned: bool = True,
+                 workers: int | None = None):
+        workers = workers or cluster_cpus()
+        # one copy of the knowledge base in the object store for every worker; held while they live, since a
+        # restarted worker reads it again
+        self.shared = [ray.put(kb), ray.put(lexicon)]
+        self.actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(learned)
+                       for _ in range(workers)]
+
+    def close(self) -> None:
+        for actor in self.actors:
+            ray.kill(actor)
+        self.actors = []
 
 
 def extract_ray(
@@ -59,28 +88,24 @@ def extract_ray(
     workers: int | None = None,
     address: str | None = None,
     on_article: Callable[[str], None] | None = None,
+    pool: Workers | None = None,
 ) -> ExtractSummary:
-    """Extract the articles still to extract on Ray; ``parts`` is the folder for the Parquet files."""
+    """Extract the articles still to extract on Ray; ``parts`` is the folder for the Parquet files. With
+    ``pool`` (on a cluster this process joined already), its workers run the chunks, and stay up."""
     summary = ExtractSummary()
     summary.counts["skipped (non-English)"] = store.count_non_english()
     todo = pending_extractions(store, VERSION, force)
     shutil.rmtree(parts, ignore_errors=True)  # files of a run that died before loading them: redone below
     started = bool(todo) and connect(address, workers)
-    actors = []
+    own = None
     batch = None
     try:
         if todo:
-            workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-            workers = max(1, min(workers, len(todo)))
-            # one copy of the knowledge base in the object store for every worker; held until the end of the
-            # run, since a restarted worker reads it again
-            kb_ref, lexicon_ref = ray.put(kb), ray.put(lexicon)
-            actors = [ExtractWorker.options(max_restarts=-1, max_task_retries=-1).remote(kb_ref, lexicon_ref, learned)
-                      for _ in range(workers)]
+            if pool is None:
+                pool = own = Workers(kb, lexicon, learned, min(workers or cluster_cpus(), len(todo)))
             batch = _Batch(store, parts, dict(todo), summary, on_article)
-            # a small run is split evenly, so that every worker has a share of it
-            chunk = max(1, min(CHUNK, len(todo) // (workers * IN_FLIGHT)))
-            for ids, tables in _run(actors, _chunks(store, todo, chunk)):
+            sizes = chunk_sizes(len(todo), len(pool.actors))
+            for ids, tables in _run(pool.actors, pool.shared, _chunks(store, todo, sizes)):
                 batch.add(ids, tables)
             batch.load()
         summary.counts.update(corpus.update(store))
@@ -89,22 +114,28 @@ def extract_ray(
         if batch is not None:
             summary.counts["extracted"] -= batch.unloaded()
     finally:
-        for actor in actors:
-            ray.kill(actor)
+        if own is not None:
+            own.close()
         if started:
             ray.shutdown()
     shutil.rmtree(parts, ignore_errors=True)
     return summary
 
 
-def _chunks(store: Store, todo: list[tuple[str, str]], size: int) -> Iterator[list[tuple]]:
-    for i in range(0, len(todo), WINDOW):
-        articles = articles_by_id(store, [doc_id for doc_id, _ in todo[i : i + WINDOW]])
-        for j in range(0, len(articles), size):
-            yield articles[j : j + size]
+def _chunks(store: Store, todo: list[tuple[str, str]], sizes: Iterable[int]) -> Iterator[list[tuple]]:
+    """The articles cut into chunks of ``sizes``, their texts read from the store ``WINDOW`` at a time."""
+    buffered: list[tuple] = []
+    read = 0
+    for size in sizes:
+        if len(buffered) < size and read < len(todo):
+            buffered += articles_by_id(store, [doc_id for doc_id, _ in todo[read : read + WINDOW]])
+            read += WINDOW
+        chunk, buffered = buffered[:size], buffered[size:]
+        if chunk:  # an article deleted since the list was read leaves the last chunk short
+            yield chunk
 
 
-def _run(actors: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], dict[str, pa.Table]]]:
+def _run(actors: list, shared: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], dict[str, pa.Table]]]:
     """Each chunk's results as its worker returns them, with at most ``IN_FLIGHT`` chunks per worker queued.
     A chunk goes to the worker with the fewest queued, so a slow or restarting worker gets less."""
     queued: dict = {}  # object ref -> actor
@@ -119,7 +150,7 @@ def _run(actors: list, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str
         while len(queued) >= IN_FLIGHT * len(actors):
             yield finished()
         actor = min(actors, key=load.__getitem__)
-        queued[actor.extract.remote(chunk)] = actor
+        queued[actor.extract.remote(shared, chunk)] = actor
         load[actor] += 1
     while queued:
         yield finished()
@@ -143,14 +174,7 @@ class _Batch:
             pq.write_table(rows, path)
             self.files.setdefault(table, []).append(path)
         self.done.extend((doc_id, self.hashes.pop(doc_id)) for doc_id in ids)
-        counts = self.summary.counts
-        counts["extracted"] += len(ids)
-        counts["mentions"] += tables["mentions"].num_rows
-        counts["events"] += tables["events"].num_rows
-        counts["quotes"] += pc.sum(pc.equal(tables["quotes"]["kind"], "direct")).as_py() or 0
-        if self.on_article:
-            for doc_id in ids:
-                self.on_article(doc_id)
+        count(self.summary, ids, tables, self.on_article)
         if len(self.done) >= BATCH:
             self.load()
 

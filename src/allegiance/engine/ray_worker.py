@@ -1,5 +1,5 @@
 """The Ray actor that extracts articles: one per worker, holding the spaCy pipeline, the knowledge base
-and the models, loaded once when the actor starts (and again only if Ray restarts it after a crash)."""
+and the models, loaded once per actor (and again only if Ray restarts it after a crash)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,24 @@ import pyarrow as pa
 import ray
 
 from allegiance.extraction.pipeline import Extractor
-from allegiance.store.schema import RESULTS, check_rows
+from allegiance.parsing.nlp import load_pipeline
 
 
 @ray.remote
 class ExtractWorker:
-    def __init__(self, kb, lexicon, learned: bool):
-        self.extractor = Extractor(kb, lexicon=lexicon, learned=learned)
+    """The knowledge base and lexicon come with each task as object references inside a list, which Ray
+    does not resolve: the actor fetches them once, for its first chunk. Given to the constructor instead,
+    Ray logs an error for every restartable actor whose arguments live in the object store."""
 
-    def extract(self, chunk: list[tuple]) -> tuple[list[str], dict[str, pa.Table]]:
-        """The chunk's doc ids and its rows, one Arrow table per result table: columnar, so shipping them
-        through the object store costs little and nothing spaCy-specific (no Doc) leaves the worker."""
-        ids: list[str] = []
-        rows: dict[str, list[dict]] = {table: [] for table in RESULTS}
-        for doc_id, tables in self.extractor.tables(chunk):
-            ids.append(doc_id)
-            for table, table_rows in tables.items():
-                check_rows(table, table_rows)  # pyarrow would fill a missing column with nulls
-                rows[table].extend(table_rows)
-        return ids, {table: pa.Table.from_pylist(rows[table], schema=layout) for table, layout in RESULTS.items()}
+    def __init__(self, learned: bool):
+        self.learned = learned
+        self.extractor: Extractor | None = None
+        load_pipeline()  # the bulk of the start-up, done before the first chunk arrives
+
+    def extract(self, shared: list, chunk: list[tuple]) -> tuple[list[str], dict[str, pa.Table]]:
+        """The chunk's doc ids and its rows as Arrow tables (``Extractor.chunk``, as the local engine's workers);
+        ``shared``: the references of the knowledge base and the lexicon (None: the default one)."""
+        if self.extractor is None:
+            kb, lexicon = ray.get(shared)
+            self.extractor = Extractor(kb, lexicon=lexicon, learned=self.learned)
+        return self.extractor.chunk(chunk)

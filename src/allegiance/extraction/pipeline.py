@@ -2,10 +2,13 @@
 
 With several ``processes``, each worker process parses a chunk of articles
 *and* runs every extraction component on it, sending back only the rows to
-store. Shipping parsed Docs back to one process (what ``nlp.pipe(n_process=)``
-does) costs more than the extraction itself and leaves that process as the
-bottleneck. Workers are forked from this process, so they share the pipeline
-and knowledge base it already loaded instead of loading their own.
+store, as one Arrow table per result table (building them is spread over the
+workers; the parent only inserts them). Shipping parsed Docs back to one
+process (what ``nlp.pipe(n_process=)`` does) costs more than the extraction
+itself and leaves that process as the bottleneck. Workers are forked from this
+process, so they share the pipeline and knowledge base it already loaded
+instead of loading their own. Chunks shrink towards the end of a run
+(``chunk_sizes``), so no worker idles while another finishes a long last chunk.
 Results are written per batch in one transaction with a row in
 ``extractions``, so an interrupted run resumes where it stopped, and articles
 already extracted with the same text and ``VERSION`` are skipped.
@@ -21,6 +24,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from spacy.language import Language
 
 from allegiance.actors.kb import KnowledgeBase
@@ -37,13 +42,14 @@ from allegiance.learning.refine import shipped_refiner
 from allegiance.learning.speakers import shipped_ranker
 from allegiance.parsing.nlp import load_pipeline
 from allegiance.store import INTERRUPTS, Store
+from allegiance.store.schema import RESULTS, check_rows
 
 #: Bump when extraction output changes, so stored results are redone.
 VERSION = "learned-2"
 BATCH = 32
-#: Articles a worker parses and extracts per task: enough to fill spaCy's batches, small enough to
-#: keep both workers busy to the end and their memory flat.
-CHUNK = 8
+#: Articles a worker parses and extracts per task at most: one spaCy batch (16 parsed faster than 4 or
+#: 64 per batch, in CPU time), small enough to keep a worker's memory flat.
+CHUNK = 16
 
 
 @dataclass
@@ -121,6 +127,18 @@ class Extractor:
                 "mentions": mention_rows(x.context.doc_id, x.context.mentions), "events": event_rows(x.events),
                 "quotes": quote_rows(x.quotes), "labels": label_rows(x.labels)}
 
+    def chunk(self, articles: list[tuple]) -> tuple[list[str], dict[str, pa.Table]]:
+        """A chunk's doc ids and its rows, one Arrow table per result table: what a worker of either engine
+        sends back. Columnar, so it pickles and crosses processes cheaply, and no Doc leaves the worker."""
+        ids: list[str] = []
+        rows: dict[str, list[dict]] = {table: [] for table in RESULTS}
+        for doc_id, tables in self.tables(articles):
+            ids.append(doc_id)
+            for table, table_rows in tables.items():
+                check_rows(table, table_rows)  # pyarrow would fill a missing column with nulls
+                rows[table].extend(table_rows)
+        return ids, {table: pa.Table.from_pylist(rows[table], schema=layout) for table, layout in RESULTS.items()}
+
 
 _worker: Extractor | None = None
 
@@ -132,23 +150,35 @@ def _start_worker(extractor: Extractor) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _work(chunk: list[tuple]) -> list[tuple[str, dict[str, list[dict]]]]:
-    return list(_worker.tables(chunk))
+def _work(chunk: list[tuple]) -> tuple[list[str], dict[str, pa.Table]]:
+    return _worker.chunk(chunk)
 
 
-def _tables(extractor: Extractor, articles: list[tuple], processes: int) -> Iterator[tuple[str, dict]]:
-    processes = min(processes, -(-len(articles) // CHUNK))
+def chunk_sizes(n: int, workers: int) -> Iterator[int]:
+    """Sizes of the chunks ``n`` articles are cut into for ``workers``: ``CHUNK`` while there is plenty left,
+    then a quarter of the remainder per worker's share, down to single articles, so the workers finish
+    within about one article of each other instead of one idling while another parses a whole last chunk."""
+    while n > 0:
+        size = max(1, min(CHUNK, n // (2 * workers)))
+        yield size
+        n -= size
+
+
+def _chunks(extractor: Extractor, articles: list[tuple], processes: int) -> Iterator[tuple[list[str], dict]]:
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from extractor.tables(articles)
+        for i in range(0, len(articles), CHUNK):
+            yield extractor.chunk(articles[i : i + CHUNK])
         return
-    chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
+    chunks, i = [], 0
+    for size in chunk_sizes(len(articles), processes):
+        chunks.append(articles[i : i + size])
+        i += size
     gc.collect()
     gc.freeze()  # the workers' garbage collector then leaves the shared pipeline's pages shared
-    pool = multiprocessing.get_context("fork").Pool(processes, _start_worker, (extractor,), maxtasksperchild=20)
+    pool = multiprocessing.get_context("fork").Pool(processes, _start_worker, (extractor,), maxtasksperchild=10)
     gc.unfreeze()
     try:
-        for results in pool.imap(_work, chunks):
-            yield from results
+        yield from pool.imap(_work, chunks)
         pool.close()
     finally:
         pool.terminate()
@@ -221,33 +251,40 @@ def extract(
     summary = ExtractSummary()
     todo = store.articles_to_extract(VERSION, force=force)
     summary.counts["skipped (non-English)"] = store.count_non_english()
-    done: list[tuple[str, str, dict]] = []
+    done: list[tuple[list[tuple[str, str]], dict[str, pa.Table]]] = []
     try:
         hashes = {doc_id: h for doc_id, _, _, _, h in todo}
         articles = [(doc_id, text, published, outlet) for doc_id, text, published, outlet, _ in todo]
-        for doc_id, tables in _tables(extractor, articles, processes or default_processes()):
-            done.append((doc_id, hashes[doc_id], tables))
-            summary.counts["extracted"] += 1
-            summary.counts["mentions"] += len(tables["mentions"])
-            summary.counts["events"] += len(tables["events"])
-            summary.counts["quotes"] += sum(q["kind"] == "direct" for q in tables["quotes"])
-            if on_article:
-                on_article(doc_id)
-            if len(done) >= BATCH:
+        processes = min(processes or default_processes(), len(articles))
+        for ids, tables in _chunks(extractor, articles, processes):
+            done.append(([(doc_id, hashes[doc_id]) for doc_id in ids], tables))
+            count(summary, ids, tables, on_article)
+            if sum(len(d) for d, _ in done) >= BATCH:
                 _flush(store, done)
         _flush(store, done)
         summary.counts.update(corpus.update(store))
     except INTERRUPTS:
         summary.interrupted = True
-        summary.counts["extracted"] -= len(done)
+        summary.counts["extracted"] -= sum(len(d) for d, _ in done)
     return summary
 
 
+def count(summary: ExtractSummary, ids: list[str], tables: dict[str, pa.Table],
+          on_article: Callable[[str], None] | None) -> None:
+    """Add a returned chunk to the run's counts (either engine) and report its articles."""
+    counts = summary.counts
+    counts["extracted"] += len(ids)
+    counts["mentions"] += tables["mentions"].num_rows
+    counts["events"] += tables["events"].num_rows
+    counts["quotes"] += pc.sum(pc.equal(tables["quotes"]["kind"], "direct")).as_py() or 0
+    if on_article:
+        for doc_id in ids:
+            on_article(doc_id)
+
+
 def _flush(store: Store, done: list) -> None:
+    """Store the returned chunks in one transaction, one columnar insert per table."""
     if done:
-        results: dict[str, list[dict]] = {}
-        for _, _, tables in done:
-            for table, rows in tables.items():
-                results.setdefault(table, []).extend(rows)
-        store.write_extractions([(doc_id, content_hash) for doc_id, content_hash, _ in done], results, VERSION)
+        results = {table: pa.concat_tables([tables[table] for _, tables in done]) for table in RESULTS}
+        store.write_extractions([d for chunk, _ in done for d in chunk], results, VERSION)
         done.clear()

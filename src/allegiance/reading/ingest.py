@@ -136,9 +136,7 @@ def ingest(
         # what is stored already (loading it takes a while on a large database, so it can be interrupted too)
         stored = store.source_hashes()
         by_content = store.originals_by_content()
-        near = dedup.NearDuplicates()
-        for doc_id, sig in store.original_signatures():
-            near.add(doc_id, dedup.from_bytes(sig))
+        near = dedup.NearDuplicates(store.original_signatures)
         for item in discover(paths):
             if isinstance(item, ReadError):
                 errors.append(item)
@@ -184,13 +182,13 @@ def _admit(rec, stored, seen, builder, by_content, near, summary) -> Article | R
         article.duplicate_of, article.similarity = original, 1.0
         summary.counts["exact duplicates"] += 1
     else:
-        hit = near.original_of(article.doc_id, sig)
+        hit = near.original_of(article.doc_id, sig, article.published)
         if hit:
             article.duplicate_of, article.similarity = hit
             summary.counts["near duplicates"] += 1
         else:
             by_content[article.content_hash] = article.doc_id
-            near.add(article.doc_id, sig)
+            near.add(article.doc_id, sig, article.published)
     if article.language not in ("en", None):
         summary.counts["non-English"] += 1
     summary.counts["updated" if updating else "new"] += 1

@@ -3,6 +3,7 @@ the tables. Values always travel as parameters (event types included), never ins
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import duckdb
@@ -37,9 +38,16 @@ class Queries:
     def originals_by_content(self) -> dict[str, str]:
         return dict(self._all("SELECT content_hash, doc_id FROM articles WHERE duplicate_of IS NULL"))
 
-    def original_signatures(self) -> Iterator[tuple[str, bytes]]:
+    def original_signatures(self, first: dt.date | None, last: dt.date | None) -> Iterator[tuple[str, dt.date | None, bytes]]:
+        """(doc_id, published, signature) of the originals published from ``first`` to ``last``; both None:
+        the undated ones (the near-duplicate index reads the days it needs)."""
         cur = self.con.execute(
-            "SELECT doc_id, signature FROM articles WHERE duplicate_of IS NULL AND signature IS NOT NULL"
+            """
+            SELECT doc_id, published, signature FROM articles
+            WHERE duplicate_of IS NULL AND signature IS NOT NULL
+              AND (published BETWEEN ? AND ? OR (? IS NULL AND published IS NULL))
+            """,
+            [first, last, first],
         )
         while rows := cur.fetchmany(1000):
             yield from rows
