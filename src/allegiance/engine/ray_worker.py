@@ -3,6 +3,8 @@ and the models, loaded once per actor (and again only if Ray restarts it after a
 
 from __future__ import annotations
 
+import gc
+
 import pyarrow as pa
 import ray
 
@@ -27,4 +29,8 @@ class ExtractWorker:
         if self.extractor is None:
             kb, lexicon = ray.get(shared)
             self.extractor = Extractor(kb, lexicon=lexicon, learned=self.learned)
+            # what stays loaded for the actor's life leaves the garbage collector's view, as in the local
+            # engine's forked workers: full collections then scan only what a chunk made (~1.5 % of the CPU)
+            gc.collect()
+            gc.freeze()
         return self.extractor.chunk(chunk)
