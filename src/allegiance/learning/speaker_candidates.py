@@ -125,8 +125,8 @@ def _context_features(ctx: ArticleContext, q: Quote, prev: Quote | None, words: 
         f["opens_paragraph"] = 1.0
     if not text[q.end:para_b].strip(" ”\"»’.,"):
         f["closes_paragraph"] = 1.0
-    outside = [t for t in ctx.doc.char_span(para_a, para_b, alignment_mode="expand") or []
-               if not any(o.start <= t.idx < o.end for o in ctx.direct_quotes())]
+    quoted = ctx.quoted_tokens
+    outside = [t for t in ctx.doc.char_span(para_a, para_b, alignment_mode="expand") or [] if t.i not in quoted]
     lemmas = {t.lemma_.lower() for t in outside}
     if lemmas & words.speech_verbs:
         f["paragraph_speech_verb"] = 1.0

@@ -63,11 +63,11 @@ class Accusations:
         """Who speaks in a sentence, the words they say, whom they say them to, and the sentence as read
         in that speech (who "we" are in it)."""
         at = ctx.by_token
-        spans = [(q.start, q.end) for q in ctx.direct_quotes()]
-        inside = [t for t in sent if any(a <= t.idx < b for a, b in spans)]
+        in_quotes = ctx.quoted_tokens
+        inside = [t for t in sent if t.i in in_quotes]
         quoted = ctx.speaker_at(inside[0].idx) if inside else None
         for tok in sent:
-            if speech_verb(tok, self.cues.speech_verbs) and tok not in inside:
+            if speech_verb(tok, self.cues.speech_verbs) and tok.i not in in_quotes:
                 subj = subject(tok)
                 if subj is None:
                     continue
