@@ -5,8 +5,10 @@ CPU seconds per article (driver and workers), which the other jobs of a shared m
 1. Throughput. The first ``--articles`` English articles of the benchmark file are ingested once; then
    each of bare ``spacy.load(...).pipe(n_process=k)``, ``extract`` (local engine, k processes) and
    ``extract_ray`` (k Ray workers on a local cluster of 2 CPUs) runs over them for k = 1 and 2, each on
-   its own copy of the store. "ray" includes starting its workers (each loads the pipeline), as a command
-   does; "ray (warm)" runs on workers started before (``Workers``), as a driver that stays up does.
+   its own copy of the store and in a process of its own. "ray" includes starting its workers (each loads
+   the pipeline), as a command does; "ray (warm)" runs on workers started before (``Workers``), as a driver
+   that stays up does. Every pipeline but cold Ray's first reads ``WARMUP`` other articles, so the timed
+   texts are new to all of them and none starts with empty caches.
 2. Memory against corpus size. For each of ``--sizes``, the benchmark file is replicated to that many
    records with new ids, in order of publication, each copy dated one span of the file later (a corpus
    growing over time), and ingested without extraction by the ``allegiance ingest`` command in its own
@@ -24,6 +26,7 @@ import datetime as dt
 import gzip
 import itertools
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -147,8 +150,7 @@ def one_run(engine: str, k: int, tmp: Path) -> dict:
             extract(store, extractor, processes=k)
             s = time.perf_counter() - t0
     else:
-        ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20, logging_level="WARNING",
-                 log_to_driver=False)
+        local_ray()
         pool = None
         if engine == "ray (warm)":
             pool, extra["startup"] = started_workers(kb, k)
@@ -159,6 +161,14 @@ def one_run(engine: str, k: int, tmp: Path) -> dict:
             s = time.perf_counter() - t0
         ray.shutdown()
     return {"engine": engine, "workers": k, "n": len(timed), "s": s, **mem, **extra}
+
+
+def local_ray() -> None:
+    """A local cluster of 2 CPUs, quiet as the command's: the notice that Ray turned token authentication on
+    (its default for a local cluster) is left out, its warnings and errors are not."""
+    logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20, logging_level="WARNING",
+             log_to_driver=False)
 
 
 def started_workers(kb: KnowledgeBase, workers: int) -> tuple[Workers, float]:
@@ -218,8 +228,7 @@ def main() -> None:
         runs = [] if args.skip_throughput else throughput(Path(tmp), args.articles)
         if not args.skip_sizes:
             kb = KnowledgeBase.load()
-            ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20, logging_level="WARNING",
-                     log_to_driver=False)
+            local_ray()
             try:
                 sizes = by_size(Path(tmp), [int(s) for s in args.sizes.split(",")], args.window, kb)
             finally:
