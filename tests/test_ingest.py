@@ -126,6 +126,29 @@ def test_duplicate_doc_id_within_a_run_is_an_error(store, tmp_path):
     assert "already read from" in summary.errors[0].reason
 
 
+def test_batches_see_what_earlier_batches_stored(store, tmp_path, monkeypatch):
+    """The store is asked per batch what it holds; an earlier batch of the same run is as visible to a later
+    one as an earlier run is: copies, re-read doc ids and unchanged records across a batch boundary."""
+    import allegiance.reading.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "BATCH", 3)
+    texts = [f"The governor of province {n} met striking teachers on day {n} and promised {n} new schools."
+             for n in range(6)]
+    records = [{"doc_id": f"d{n}", "text": t} for n, t in enumerate(texts)]
+    records += [{"doc_id": "copy", "text": texts[0]},  # the text of d0, two batches earlier
+                {"doc_id": "d1", "text": "A different text under a doc id read in the first batch of this run."},
+                {"doc_id": "d2", "text": texts[2]}]  # d2 again, unchanged
+    path = tmp_path / "batches.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    summary = ingest([path], store)
+    assert summary.counts["new"] == 7 and summary.counts["exact duplicates"] == 1
+    assert summary.counts["unchanged"] == 1 and summary.failed == 1
+    assert summary.errors[0].doc_id == "d1" and f"already read from {path}:2" in summary.errors[0].reason
+    assert _rows(store, "SELECT duplicate_of FROM articles WHERE doc_id = 'copy'") == [("d0",)]
+    again = ingest([path], store)
+    assert again.counts["unchanged"] == 8 and again.failed == 1 and store.count_articles() == 7
+
+
 def test_an_interrupt_inside_a_database_write_stops_cleanly(store, tmp_path, monkeypatch):
     """A signal that lands while DuckDB runs a query arrives as DuckDB's InterruptException, not as
     KeyboardInterrupt; it too must end the run as interrupted, with the batch rolled back."""

@@ -116,6 +116,10 @@ def ingest(
 ) -> IngestSummary:
     """Ingest every article under ``paths`` into ``store``.
 
+    Records are taken ``BATCH`` at a time: what the store already holds of them (their doc ids, their
+    cleaned texts) is looked up for that batch, and the batch is written before the next is read, so
+    memory does not grow with the corpus stored. What this run has read (``seen``) grows with the run.
+
     An interrupt (Ctrl-C, SIGTERM) is caught: the batch being built is dropped (nothing
     half-written), the run is marked interrupted, and the summary says so.
     """
@@ -123,32 +127,29 @@ def ingest(
     summary = IngestSummary()
     summary.run_id = run_id = store.start_run("ingest")
     seen: dict[str, str] = {}  # doc_id -> where it was read in this run
-    batch: list[Article] = []
+    records: list[SourceRecord | ReadError] = []
     errors: list[ReadError] = []
 
     def flush() -> None:
+        batch = []
+        for result in _admit_batch(records, store, seen, builder, near, summary):
+            if on_article:
+                on_article(result)
+            (errors if isinstance(result, ReadError) else batch).append(result)
         store.write_batch(run_id, batch, errors)
         summary.errors.extend(errors)
-        batch.clear()
+        records.clear()
         errors.clear()
 
     try:
-        # what is stored already (loading it takes a while on a large database, so it can be interrupted too)
-        stored = store.source_hashes()
-        by_content = store.originals_by_content()
         near = dedup.NearDuplicates(store.original_signatures)
         for item in discover(paths):
             if isinstance(item, ReadError):
                 errors.append(item)
                 continue
             for rec in read_file(item, max_bytes=max_bytes, progress=on_bytes):
-                result = _admit(rec, stored, seen, builder, by_content, near, summary)
-                if result is None:
-                    continue
-                if on_article:
-                    on_article(result)
-                (errors if isinstance(result, ReadError) else batch).append(result)
-                if len(batch) + len(errors) >= BATCH:
+                records.append(rec)
+                if len(records) + len(errors) >= BATCH:
                     flush()
         flush()
         status = "done"
@@ -159,8 +160,20 @@ def ingest(
     return summary
 
 
-def _admit(rec, stored, seen, builder, by_content, near, summary) -> Article | ReadError | None:
-    """Decide what one record becomes; None means there is nothing to write."""
+def _admit_batch(records, store, seen, builder, near, summary) -> list[Article | ReadError]:
+    """What a batch of records becomes, in their order; records with nothing to write are left out. Both
+    look-ups see the store as the previous batches left it and this batch's earlier records."""
+    stored = store.source_hashes([r.doc_id for r in records if not isinstance(r, ReadError)])
+    screened = [result for rec in records if (result := _screen(rec, stored, seen, builder, summary)) is not None]
+    by_content = store.originals_by_content([a.content_hash for a in screened if isinstance(a, Article)])
+    for article in screened:
+        if isinstance(article, Article):
+            _find_original(article, by_content, near, summary)
+    return screened
+
+
+def _screen(rec, stored, seen, builder, summary) -> Article | ReadError | None:
+    """The record built into an article, unless it is unchanged (None) or cannot be (a ReadError)."""
     if isinstance(rec, ReadError):
         return rec
     if rec.doc_id in seen:
@@ -175,7 +188,16 @@ def _admit(rec, stored, seen, builder, by_content, near, summary) -> Article | R
     article = builder.build(rec)
     if isinstance(article, ReadError):
         return article
-    updating = rec.doc_id in stored
+    if article.language not in ("en", None):
+        summary.counts["non-English"] += 1
+    summary.counts["updated" if rec.doc_id in stored else "new"] += 1
+    stored[rec.doc_id] = rec.source_hash
+    return article
+
+
+def _find_original(article: Article, by_content: dict[str, str], near: dedup.NearDuplicates, summary) -> None:
+    """Mark the article a copy of an earlier original with the same cleaned text, or with nearly the same
+    text published around the same days; otherwise it is an original, and later copies will point to it."""
     original = by_content.get(article.content_hash)
     sig = dedup.from_bytes(article.signature)
     if original and original != article.doc_id:
@@ -189,9 +211,3 @@ def _admit(rec, stored, seen, builder, by_content, near, summary) -> Article | R
         else:
             by_content[article.content_hash] = article.doc_id
             near.add(article.doc_id, sig, article.published)
-    if article.language not in ("en", None):
-        summary.counts["non-English"] += 1
-    summary.counts["updated" if updating else "new"] += 1
-    stored[rec.doc_id] = rec.source_hash
-    return article
-

@@ -29,7 +29,7 @@ import duckdb
 
 from allegiance.actors.kb import KnowledgeBase, load_kb
 from allegiance.outputs.export import EXPORTS
-from allegiance.store import MEMORY_LIMIT, Store, StoreError
+from allegiance.store import Store, StoreError, connect
 from allegiance.store.api_queries import latest_run
 from allegiance.store.api_views import PY_LAYOUTS, build_views
 from allegiance.store.queries import Queries
@@ -72,7 +72,7 @@ def take(source: Path, target: Path, kb: KnowledgeBase) -> tuple:
         wal = source.with_name(source.name + ".wal")
         if wal.exists():
             shutil.copyfile(wal, target.with_name(target.name + ".wal"))
-    con = duckdb.connect(str(target), config=BUILD_CONFIG)
+    con = connect(str(target), **BUILD_CONFIG)
     try:
         store = reader(con)
         computed = {name: EXPORTS[name].rows(store, kb) for name in PY_LAYOUTS}
@@ -96,7 +96,7 @@ class Generation:
     retired: bool = False
 
     def __post_init__(self):
-        self.con = duckdb.connect(str(self.path), read_only=True, config={"memory_limit": MEMORY_LIMIT})
+        self.con = connect(str(self.path), read_only=True)
         self.run_id = latest_run(self.con)
 
     def discard(self) -> None:

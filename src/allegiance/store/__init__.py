@@ -3,10 +3,10 @@
 from allegiance.store.core import (
     DEFAULT_DB,
     INTERRUPTS,
-    MEMORY_LIMIT,
     Store,
     StoreError,
+    connect,
 )
 from allegiance.store.schema import MIGRATIONS, migrations
 
-__all__ = ["DEFAULT_DB", "INTERRUPTS", "MEMORY_LIMIT", "MIGRATIONS", "Store", "StoreError", "migrations"]
+__all__ = ["DEFAULT_DB", "INTERRUPTS", "MIGRATIONS", "Store", "StoreError", "connect", "migrations"]

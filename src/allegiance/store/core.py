@@ -24,6 +24,16 @@ from allegiance.store.queries import Queries
 DEFAULT_DB = "allegiance.duckdb"
 #: DuckDB buffer cap: keeps a long ingest flat in memory; spills to disk past it.
 MEMORY_LIMIT = "256MB"
+
+
+def connect(path: str, read_only: bool = False, **config) -> duckdb.DuckDBPyConnection:
+    """A connection as every part of the project opens one: its buffer capped (``config`` may set another
+    cap, or other settings), and without DuckDB's own progress bar, which it draws on stderr for any query
+    over 2 s (a write into a large store) and which would cut through the commands' progress, their
+    `--quiet` and the server's log."""
+    con = duckdb.connect(path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT, **config})
+    con.execute("SET enable_progress_bar = false")
+    return con
 #: What a Ctrl-C or a SIGTERM turns into: Python's KeyboardInterrupt, or DuckDB's own exception when the
 #: signal arrives while a query runs. Both stop a run cleanly; the open transaction is rolled back.
 INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
@@ -50,7 +60,7 @@ class Store(Queries):
         try:
             if not read_only and self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+            self.con = connect(self.path, read_only)
         except (duckdb.Error, OSError) as exc:
             raise StoreError(_open_failure(self.path, exc)) from exc
         if read_only:

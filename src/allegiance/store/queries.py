@@ -31,12 +31,15 @@ class Queries:
 
     # -- ingest and extract ----------------------------------------------------------
 
-    def source_hashes(self) -> dict[str, str]:
-        """doc_id -> hash of the raw input it was built from, to skip unchanged inputs."""
-        return dict(self._all("SELECT doc_id, source_hash FROM articles"))
+    def source_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        """doc_id -> hash of the raw input it was built from, for those of ``doc_ids`` stored, to skip
+        unchanged inputs. Ingest asks per batch rather than holding the map for the whole corpus."""
+        return dict(self._all("SELECT doc_id, source_hash FROM articles WHERE list_contains(?, doc_id)", [doc_ids]))
 
-    def originals_by_content(self) -> dict[str, str]:
-        return dict(self._all("SELECT content_hash, doc_id FROM articles WHERE duplicate_of IS NULL"))
+    def originals_by_content(self, content_hashes: list[str]) -> dict[str, str]:
+        """content hash -> the original (not a duplicate) stored with that cleaned text, for these hashes."""
+        return dict(self._all("SELECT content_hash, doc_id FROM articles WHERE duplicate_of IS NULL "
+                              "AND list_contains(?, content_hash)", [content_hashes]))
 
     def original_signatures(self, first: dt.date | None, last: dt.date | None) -> Iterator[tuple[str, dt.date | None, bytes]]:
         """(doc_id, published, signature) of the originals published from ``first`` to ``last``; both None:
