@@ -25,6 +25,10 @@ DEFAULT_DB = "allegiance.duckdb"
 #: DuckDB buffer cap: keeps a long ingest flat in memory; spills to disk past it.
 MEMORY_LIMIT = "256MB"
 
+#: What a Ctrl-C or a SIGTERM turns into: Python's KeyboardInterrupt, or DuckDB's own exception when the
+#: signal arrives while a query runs. Both stop a run cleanly; the open transaction is rolled back.
+INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
+
 
 def connect(path: str, read_only: bool = False, **config) -> duckdb.DuckDBPyConnection:
     """A connection as every part of the project opens one: its buffer capped (``config`` may set another
@@ -34,10 +38,6 @@ def connect(path: str, read_only: bool = False, **config) -> duckdb.DuckDBPyConn
     con = duckdb.connect(path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT, **config})
     con.execute("SET enable_progress_bar = false")
     return con
-#: What a Ctrl-C or a SIGTERM turns into: Python's KeyboardInterrupt, or DuckDB's own exception when the
-#: signal arrives while a query runs. Both stop a run cleanly; the open transaction is rolled back.
-INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
-
 
 
 def _open_failure(path: str, exc: Exception) -> str:
